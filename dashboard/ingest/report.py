@@ -16,7 +16,8 @@ class Problem:
 
     ``row`` is the row as the user sees it in Excel (header = row 1, first data row = 2), or
     None for a problem of the whole file or of a column. ``column`` is the header as written in
-    the file. ``code`` is the catalogue key under ``validation.``; ``params`` fill its
+    the file. ``code`` is the full catalogue key (``validation.bad_date``, ``privacy.raw_avs``,
+    ``read.unknown_format``...); ``params`` fill its
     placeholders (``row``, ``column`` and ``value`` are always available to the message).
     """
 
@@ -28,7 +29,7 @@ class Problem:
 
     def message(self, lang: str = "fr") -> str:
         params = {"row": self.row, "column": self.column, "value": self.value, **dict(self.params)}
-        return t(f"validation.{self.code}", lang, **params)
+        return t(self.code, lang, **params)
 
 
 def problem(code: str, *, row: int | None = None, column: str | None = None, value: object = None, **params: object) -> Problem:
