@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8501
+
+.PHONY: run test bench install lock clean
+
+# A fresh machine needs only Python 3.11+ and make: the venv and the pinned dependencies come
+# from requirements.lock; the stamp re-installs when the lock or pyproject.toml changes.
+$(STAMP):
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (make PYTHON=python3.11 ...)" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/cii demo --if-empty
+	$(BIN)/streamlit run dashboard/app.py --server.port=$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+# Re-resolve the pins from pyproject.toml (needs the network); review the diff before committing.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet ".[test]"
+	{ echo "# Pinned, fully resolved dependencies (pip freeze of a fresh venv). Regenerate with \`make lock\`."; \
+	  .venv-lock/bin/python -m pip freeze --exclude cii-dashboard; echo "setuptools==80.9.0"; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,166 @@
+"""The `cii` command line (also `python -m dashboard`).
+
+Every command honours ``CII_DATABASE_URL`` and prints its messages in the language of
+``--lang`` (default: ``CII_LANG`` or French). Exit status: 0 on success, 1 when a file is
+refused or an operation is not possible, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard.datasets import DATASETS, SOURCES
+from dashboard.i18n import LANGUAGES, t
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cii", description="CII Valais dashboard: data and indicators")
+    parser.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("CII_LANG", "fr"), help="language of messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", help="import one partner file (read, validate, store)")
+    imp.add_argument("dataset", choices=sorted(DATASETS))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--source", required=True, type=str.upper, choices=SOURCES, help="the partner sending the file")
+    imp.add_argument("--year", required=True, type=int, help="the reporting year the file is sent for")
+    imp.add_argument("--by", default=os.environ.get("USER", "cli"), help="who uploads (for the history)")
+    imp.add_argument("--sheet", help="XLSX sheet name or 0-based index (default: the first)")
+
+    uploads = commands.add_parser("uploads", help="upload history, newest first")
+    uploads.add_argument("--dataset", choices=sorted(DATASETS))
+
+    rollback = commands.add_parser("rollback", help="undo the current upload; the one it replaced becomes current again")
+    rollback.add_argument("upload_id", type=int)
+    rollback.add_argument("--by", default=os.environ.get("USER", "cli"))
+
+    pseudo = commands.add_parser("pseudonymize", help="replace AVS numbers by pseudonyms before sending a file")
+    pseudo.add_argument("input", type=Path, nargs="?")
+    pseudo.add_argument("output", type=Path, nargs="?")
+    pseudo.add_argument("--key-file", type=Path)
+    pseudo.add_argument("--avs-column")
+    pseudo.add_argument("--sheet")
+    pseudo.add_argument("--new-key", type=Path, metavar="FILE", help="create a new secret key file and stop")
+
+    templates = commands.add_parser("templates", help="write a CSV and an XLSX template per dataset")
+    templates.add_argument("directory", type=Path)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    return parser
+
+
+def _sheet(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _engine():
+    from dashboard.db.engine import ensure_database
+
+    return ensure_database()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.imports import import_file
+
+    if not args.file.is_file():
+        print(t("cli.file_not_found", args.lang, path=args.file), file=sys.stderr)
+        return EXIT_REFUSED
+    outcome = import_file(
+        _engine(), args.dataset, args.file, source=args.source, year=args.year, uploaded_by=args.by, sheet=_sheet(args.sheet)
+    )
+    for line in outcome.report.lines(args.lang):
+        print(line, file=sys.stdout if outcome.ok else sys.stderr)
+    if outcome.stored is None:
+        print(t("cli.import_refused", args.lang, file=args.file.name), file=sys.stderr)
+        return EXIT_REFUSED
+    print(outcome.stored.message(args.lang))
+    return EXIT_OK
+
+
+def _cmd_uploads(args: argparse.Namespace) -> int:
+    from dashboard.db.store import list_uploads
+
+    history = list_uploads(_engine(), dataset=args.dataset)
+    if history.is_empty():
+        print(t("cli.no_uploads", args.lang))
+    else:
+        with __import__("polars").Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+            print(history)
+    return EXIT_OK
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from dashboard.db.store import StoreError, rollback
+
+    try:
+        result = rollback(_engine(), args.upload_id, by=args.by)
+    except StoreError as error:
+        print(error.message(args.lang), file=sys.stderr)
+        return EXIT_REFUSED
+    print(result.message(args.lang))
+    return EXIT_OK
+
+
+def _cmd_pseudonymize(args: argparse.Namespace) -> int:
+    from dashboard import pseudonymize
+
+    if args.new_key:
+        try:
+            pseudonymize.new_key(args.new_key)
+        except pseudonymize.PseudonymizeError as error:
+            print(error.message(args.lang), file=sys.stderr)
+            return EXIT_REFUSED
+        print(t("cli.key_created", args.lang, path=args.new_key))
+        return EXIT_OK
+    if not (args.input and args.output and args.key_file and args.avs_column):
+        print(t("cli.pseudonymize_usage", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = pseudonymize.pseudonymize_file(
+            args.input, args.output, key_file=args.key_file, avs_column=args.avs_column, sheet=_sheet(args.sheet)
+        )
+    except pseudonymize.PseudonymizeError as error:
+        print(error.message(args.lang), file=sys.stderr)
+        return EXIT_REFUSED
+    for line in report.lines(args.lang):
+        print(line)
+    return EXIT_OK
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from dashboard.templates import write_templates
+
+    for path in write_templates(args.directory):
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    _engine()  # created and migrated to the latest schema on first use
+    print(t("cli.db_ready", args.lang))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "import": _cmd_import,
+    "uploads": _cmd_uploads,
+    "rollback": _cmd_rollback,
+    "pseudonymize": _cmd_pseudonymize,
+    "templates": _cmd_templates,
+    "db": _cmd_db,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return _COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
