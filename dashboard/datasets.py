@@ -274,6 +274,7 @@ T1_SITUATIONS = _register(
             _REGION,
         ),
         key=("situation_id",),
+        sources=("T1", "CII"),
         period=("received_on",),
     )
 )

@@ -11,6 +11,20 @@ MAX_LISTED_PROBLEMS = 50
 
 
 @dataclass(frozen=True)
+class Localized:
+    """A message parameter that is itself a catalogue message, rendered in the problem's language.
+
+    For example the expected format of a date (``read.expected_date``) inside
+    ``validation.bad_value``: the parameter is stored once and shown in French or German.
+    """
+
+    key: str
+
+    def render(self, lang: str) -> str:
+        return t(self.key, lang)
+
+
+@dataclass(frozen=True)
 class Problem:
     """One problem in a file.
 
@@ -29,6 +43,9 @@ class Problem:
 
     def message(self, lang: str = "fr") -> str:
         params = {"row": self.row, "column": self.column, "value": self.value, **dict(self.params)}
+        params = {
+            k: v.render(lang) if isinstance(v, Localized) else v for k, v in params.items()
+        }
         return t(self.code, lang, **params)
 
 
@@ -43,19 +60,28 @@ class ValidationReport:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Errors found and counted but not kept as Problem objects (a broken file of 1'000'000 rows
+    # must not build 1'000'000 of them): only the first ones are listed anyway.
+    unlisted_errors: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unlisted_errors
+
+    @property
+    def error_count(self) -> int:
+        """All errors found, listed or not."""
+        return len(self.errors) + self.unlisted_errors
 
     def extend(self, other: ValidationReport) -> None:
         self.errors.extend(other.errors)
         self.warnings.extend(other.warnings)
+        self.unlisted_errors += other.unlisted_errors
 
     def lines(self, lang: str = "fr") -> list[str]:
         """The errors then the warnings as sentences: at most 50 errors, then a count of the rest."""
         listed = [p.message(lang) for p in self.errors[:MAX_LISTED_PROBLEMS]]
-        hidden = len(self.errors) - MAX_LISTED_PROBLEMS
+        hidden = self.error_count - min(len(self.errors), MAX_LISTED_PROBLEMS)
         if hidden > 0:
             listed.append(t("validation.more_problems", lang, count=hidden))
         listed.extend(t("validation.warning_prefix", lang, message=p.message(lang)) for p in self.warnings[:MAX_LISTED_PROBLEMS])
