@@ -46,7 +46,7 @@ def import_file(
         raw = read_table(source_file, file_name=file_name, sheet=sheet)
     except ReadError as error:
         return ImportOutcome(ValidationReport(errors=[error.problem]), None)
-    result = validate(raw.frame, dataset, source=source, year=year)
+    result = validate(raw.frame, dataset, source=source, year=year, header_row=raw.header_row)
     if not result.report.ok or result.frame is None:
         return ImportOutcome(result.report, None)
     stored = store_upload(

@@ -100,7 +100,12 @@ def first_avs(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def privacy_problems(frame: pl.DataFrame) -> list[Problem]:
+def mask_avs_in(text: str) -> str:
+    """``text`` with every raw AVS number in it masked: safe to quote in a message or a log."""
+    return _AVS_REGEX.sub(lambda m: m.group(0).replace(m.group(1), mask_avs(m.group(1))), text)
+
+
+def privacy_problems(frame: pl.DataFrame, *, header_row: int = 1) -> list[Problem]:
     """Everything in a raw frame that must not leave the partner's machine.
 
     Parameters
@@ -153,7 +158,7 @@ def privacy_problems(frame: pl.DataFrame) -> list[Problem]:
         problems.append(
             problem(
                 "privacy.raw_avs",
-                row=index + 2,
+                row=index + header_row + 1,
                 column=column,
                 value=mask_avs(example) if example else None,
                 count=count,

@@ -95,7 +95,9 @@ class _Check:
     row_params: dict[str, pl.Expr] = field(default_factory=dict)  # per-row message parameters
 
 
-def validate(raw: pl.DataFrame, dataset: str, *, source: str, year: int) -> ValidationResult:
+def validate(
+    raw: pl.DataFrame, dataset: str, *, source: str, year: int, header_row: int = 1
+) -> ValidationResult:
     """Check a raw table against a dataset's contract and build its canonical frame.
 
     Parameters
@@ -109,6 +111,8 @@ def validate(raw: pl.DataFrame, dataset: str, *, source: str, year: int) -> Vali
         Who sends the file: an institution (``ORP``...), ``T1`` or ``CII``.
     year
         The reporting year the file is sent for.
+    header_row
+        The file row holding the headers (``RawTable.header_row``): rows are numbered from it.
 
     Returns
     -------
@@ -148,7 +152,7 @@ def validate(raw: pl.DataFrame, dataset: str, *, source: str, year: int) -> Vali
         )
 
     # Nothing identifying may go further, not even into a message of a later check.
-    privacy = privacy_problems(raw)
+    privacy = privacy_problems(raw, header_row=header_row)
     if privacy:
         report.errors.extend(privacy)
         return ValidationResult(report, None)
@@ -159,7 +163,7 @@ def validate(raw: pl.DataFrame, dataset: str, *, source: str, year: int) -> Vali
     headers = _match_headers(raw, spec, report)
     filled = _filled_from_source(spec, headers, sender, report)
 
-    frame = _parse(raw, spec, headers, filled).collect()
+    frame = _parse(raw, spec, headers, filled, header_row).collect()
     checks = _cell_checks(spec, raw.columns, headers, filled, sender)
     if spec.key and all(name in headers or name in filled for name in spec.key):
         checks.append(_duplicate_key_check(frame, spec, headers, raw.columns))
@@ -231,7 +235,7 @@ def _filled_from_source(
 
 
 def _parse(
-    raw: pl.DataFrame, spec: Dataset, headers: dict[str, str], filled: dict[str, str]
+    raw: pl.DataFrame, spec: Dataset, headers: dict[str, str], filled: dict[str, str], header_row: int
 ) -> pl.LazyFrame:
     """The non-empty rows with their file row number and, per column, its text and its value."""
     # An empty string is an empty cell, whatever the reader did with it.
@@ -252,7 +256,7 @@ def _parse(
                 for name, header in headers.items()
             ),
         )
-        .with_row_index(_ROW, offset=2)
+        .with_row_index(_ROW, offset=header_row + 1)
         .filter("__keep__")
         .drop("__keep__")
         .with_columns(parsed)
