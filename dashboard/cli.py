@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard.datasets import DATASETS, SOURCES
+from dashboard.datasets import DATASETS, INSTITUTIONS, REGIONS, SOURCES
 from dashboard.i18n import LANGUAGES, t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -49,6 +49,22 @@ def _parser() -> argparse.ArgumentParser:
 
     templates = commands.add_parser("templates", help="write a CSV and an XLSX template per dataset")
     templates.add_argument("directory", type=Path)
+
+    demo = commands.add_parser("demo", help="load the synthetic demo data (2024, 2025) through the normal import path")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no upload yet")
+
+    indicators = commands.add_parser("indicators", help="the report's tables for a year")
+    indicators.add_argument("--year", type=int, required=True)
+    indicators.add_argument("--compare", type=int, help="comparison year (default: the year before)")
+    indicators.add_argument("--region", action="append", choices=REGIONS, help="repeatable")
+    indicators.add_argument("--table", help="print only this table")
+    indicators.add_argument("--format", choices=("json", "csv", "markdown"), default="markdown")
+
+    overlap = commands.add_parser("overlap", help="institution overlap of a year, as JSON")
+    overlap.add_argument("--year", type=int, required=True)
+    overlap.add_argument("--region", action="append", choices=REGIONS, help="repeatable")
+    overlap.add_argument("--institution", action="append", type=str.upper, choices=INSTITUTIONS, help="repeatable")
+    overlap.add_argument("--format", choices=("json",), default="json")
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
@@ -141,6 +157,49 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from dashboard.demo import database_is_empty, load_demo
+
+    engine = _engine()
+    if args.if_empty and not database_is_empty(engine):
+        print(t("cli.demo_skipped", args.lang))
+        return EXIT_OK
+    refused = 0
+    for entry, outcome in load_demo(engine):
+        if outcome.stored is None:
+            refused += 1
+            print(t("cli.demo_refused", args.lang, file=entry.file), file=sys.stderr)
+            for line in outcome.report.lines(args.lang):
+                print(f"  {line}", file=sys.stderr)
+        else:
+            print(f"{entry.file}: {outcome.stored.message(args.lang)}")
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from dashboard.indicators import render, report_tables
+
+    previous = args.compare if args.compare is not None else args.year - 1
+    tables = report_tables(_engine(), args.year, previous, regions=args.region)
+    if args.table:
+        if args.table not in tables:
+            print(t("cli.unknown_table", args.lang, table=args.table, tables=", ".join(tables)), file=sys.stderr)
+            return EXIT_USAGE
+        tables = {args.table: tables[args.table]}
+    print(render(tables, args.format), end="")
+    return EXIT_OK
+
+
+def _cmd_overlap(args: argparse.Namespace) -> int:
+    import json
+
+    from dashboard.indicators import overlap_json
+
+    result = overlap_json(_engine(), args.year, regions=args.region, institutions=args.institution)
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     _engine()  # created and migrated to the latest schema on first use
     print(t("cli.db_ready", args.lang))
@@ -153,6 +212,9 @@ _COMMANDS = {
     "rollback": _cmd_rollback,
     "pseudonymize": _cmd_pseudonymize,
     "templates": _cmd_templates,
+    "demo": _cmd_demo,
+    "indicators": _cmd_indicators,
+    "overlap": _cmd_overlap,
     "db": _cmd_db,
 }
 

@@ -244,3 +244,44 @@ def protected_persons_by_year(
         pl.col("count").sum().cast(pl.Int64).alias(TOTAL),
     )
     return reporting_years(protected, years).join(per_year, on="year", how="left", maintain_order="left")
+
+
+def protected_persons_series(by_year: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
+    """S-permit persons per year, record-level figures first, published ones for earlier years.
+
+    The report's series starts in 2022 (permit S) but record-level data start later: a year
+    without a computed ``total`` takes the canton-wide ``protected_persons`` figure of the
+    ``published`` dataset. Column ``origin`` says which: ``data`` or ``published``.
+
+    Parameters
+    ----------
+    by_year
+        The result of :func:`protected_persons_by_year`.
+    published
+        The loaded ``published`` dataset (``indicator``, ``year``, ``dimensions``, ``value``).
+
+    Examples
+    --------
+    >>> by_year = pl.DataFrame({"year": [2024], "with_ic": [50], "without_ic": [27], "total": [77]})
+    >>> published = pl.DataFrame({"indicator": ["protected_persons"] * 2, "year": [2022, 2024],
+    ...     "dimensions": [None, None], "value": [38.0, 70.0]})
+    >>> protected_persons_series(by_year, published).select("year", "total", "origin").rows()
+    [(2022, 38, 'published'), (2024, 77, 'data')]
+
+    2024 has record-level data, which wins over the published figure.
+    """
+    computed = by_year.filter(pl.col(TOTAL).is_not_null()).with_columns(origin=pl.lit("data"))
+    reported = (
+        published.filter(
+            (pl.col("indicator") == "protected_persons")
+            & (pl.col("dimensions").fill_null("") == "")
+            & ~pl.col("year").is_in(computed["year"].implode())
+        )
+        .group_by(pl.col("year").cast(pl.Int64))
+        .agg(pl.col("value").last().round(0).cast(pl.Int64).alias(TOTAL))
+        .with_columns(
+            with_ic=pl.lit(None, pl.Int64), without_ic=pl.lit(None, pl.Int64), origin=pl.lit("published")
+        )
+    )
+    columns = ["year", "with_ic", "without_ic", TOTAL, "origin"]
+    return pl.concat([computed.select(columns), reported.select(columns)]).sort("year")
