@@ -14,9 +14,27 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard.i18n import t  # noqa: E402
+from dashboard.ui import filters  # noqa: E402
 
-st.set_page_config(page_title=t("common.app_title"), layout="wide")
+# (file, url path, title key); page paths resolve relative to this file's folder.
+SCREENS = (
+    ("overview.py", "accueil", "app.page_overview"),
+    ("overlaps.py", "chevauchements", "app.page_overlaps"),
+    ("coaching.py", "coaching", "app.page_coaching"),
+    ("youth.py", "jeunes", "app.page_youth"),
+    ("complex.py", "complexe", "app.page_complex"),
+    ("network.py", "reseau", "app.page_network"),
+    ("resources.py", "formations", "app.page_resources"),
+    ("glossary.py", "glossaire", "app.page_glossary"),
+)
 
-# Page paths resolve relative to this file's folder.
-navigation = st.navigation([st.Page("../pages/home.py", title=t("common.app_title"), default=True)])
+st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide")
+lang = filters.language()
+navigation = st.navigation(
+    [
+        st.Page(f"../pages/{file}", title=t(title, lang), url_path=path, default=(i == 0))
+        for i, (file, path, title) in enumerate(SCREENS)
+    ]
+)
+filters.sidebar(lang)
 navigation.run()
