@@ -1,0 +1,336 @@
+"""Table downloads: any table of the dashboard as CSV or XLSX, with its title, filters and notes.
+
+Every table a user can see can be downloaded (DESIGN.md §4) with its footnotes, flags and filter
+state, so that a figure pasted into a report keeps its context.
+
+**CSV layout.** Swiss Excel opens a ``;``-separated, UTF-8-with-BOM file by double-click (the BOM
+makes it read UTF-8 instead of Windows-1252; ``;`` is the list separator of the de-CH and fr-CH
+regional settings). The data table comes first, its header on line 1, so that Excel's sort and
+filter work at once; then one empty line; then the notes as two-cell lines (label; text):
+title, one line per filter, footnotes, flags, source and export date. Title lines on top, the
+other common layout, would push the header down. A program reads the table with its row count
+(polars: ``n_rows=..., infer_schema=False, truncate_ragged_lines=True``, then cast: polars
+parses ahead of ``n_rows``, where the notes are no numbers). Numbers are written plain
+(``1234``, ``0.2437`` for 24 %, ``-3``, dates ``2025-01-31``): formatted text such as ``1'234``
+or ``24 %`` would arrive in Excel as text, not numbers.
+
+**XLSX layout.** Sheet 1 holds the table, numbers stored as numbers with display formats (counts
+``#,##0``, shares ``0 %``, francs ``#,##0.00``, years ``0``), sheet 2 the same notes as the CSV.
+The count format is written ``#,##0`` rather than ``#'##0``: in a format code ``,`` means "the
+group separator of the reader's regional settings", which Swiss Excel shows as ``'``, whereas a
+literal ``'`` would sit at one fixed place and print ``1234'567`` for a million.
+
+**Formula injection** (OWASP "CSV injection"): a text cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return is prefixed with ``'`` in both formats, so that a spreadsheet
+shows it as text instead of running it. Only text cells are touched: a negative number in a
+numeric column stays a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+import xlsxwriter
+
+from dashboard.i18n import t
+
+if TYPE_CHECKING:  # only for annotations: dashboard.charts imports this module
+    from dashboard.charts import ChartSpec
+
+ColumnFormat = Literal["count", "number", "percent", "chf", "year", "text"]
+"""How a column's numbers read: ``count`` (1'234), ``number`` (1'234.5), ``percent`` (a share in
+0..1 shown as 24 %), ``chf`` (1'234.50), ``year`` (2025, no separator), ``text``."""
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP)."""
+
+CSV_SEPARATOR = ";"
+_LINE_END = "\r\n"  # Excel's own CSV line end; every reader accepts it
+_BOM = "\ufeff"
+
+_EXCEL_FORMATS: dict[ColumnFormat, str] = {
+    "count": "#,##0",
+    "number": "#,##0.0##",
+    "percent": "0 %",
+    "chf": "#,##0.00",
+    "year": "0",
+    "text": "@",
+}
+
+
+def neutralize_formula(value: str) -> str:
+    """`value` made safe for a spreadsheet cell: prefixed with ``'`` if it could start a formula.
+
+    >>> neutralize_formula("=1+1"), neutralize_formula("-3"), neutralize_formula("ORP")
+    ("'=1+1", "'-3", 'ORP')
+    """
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+
+
+def _neutralized(column: pl.Expr) -> pl.Expr:
+    """The polars form of :func:`neutralize_formula`, for a String column (nulls stay null)."""
+    dangerous = column.str.contains("^[" + "".join(DANGEROUS_PREFIXES).replace("-", r"\-") + "]")
+    return pl.when(dangerous).then(pl.lit("'") + column).otherwise(column)
+
+
+def neutralize_text_cells(table: pl.DataFrame) -> pl.DataFrame:
+    """`table` with every text cell neutralised and lists of texts joined with ``, ``.
+
+    Numeric, date and boolean columns are returned unchanged. Categorical and Enum columns are
+    turned into String (they are text to a spreadsheet).
+
+    >>> neutralize_text_cells(pl.DataFrame({"a": ["=1+1", "ok"], "b": [-1, 2]})).rows()
+    [("'=1+1", -1), ('ok', 2)]
+    """
+    columns = []
+    for name, dtype in table.schema.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.List) and dtype.inner in (pl.String, pl.Categorical):
+            column = column.cast(pl.List(pl.String)).list.join(", ")
+        elif isinstance(dtype, pl.Categorical | pl.Enum):
+            column = column.cast(pl.String)
+        elif dtype != pl.String:
+            columns.append(column)
+            continue
+        columns.append(_neutralized(column).alias(name))
+    return table.select(columns).rename({name: neutralize_formula(name) for name in table.columns})
+
+
+def _notes(
+    *,
+    title: str,
+    filters: Mapping[str, str],
+    footnotes: Iterable[str],
+    flags_note: str | None,
+    source: str | None,
+    exported_at: dt.datetime,
+    lang: str,
+) -> list[tuple[str, str]]:
+    """The (label, text) lines written below the CSV table and on the XLSX "Notes" sheet."""
+    rows = [(t("charts.export_title", lang), title)]
+    if filters:
+        for name, text in filters.items():
+            rows.append((t("charts.export_filter", lang, name=name), text))
+    else:
+        rows.append((t("charts.export_filters", lang), t("charts.export_no_filters", lang)))
+    rows += [(t("charts.export_note", lang), note) for note in footnotes]
+    if flags_note:
+        rows.append((t("charts.export_flags", lang), flags_note))
+    if source:
+        rows.append((t("charts.export_source", lang), source))
+    rows.append((t("charts.export_date", lang), exported_at.strftime("%d.%m.%Y %H:%M")))
+    return [(neutralize_formula(label), neutralize_formula(text)) for label, text in rows]
+
+
+def table_to_csv(
+    table: pl.DataFrame,
+    *,
+    title: str,
+    footnotes: Iterable[str] = (),
+    filters: Mapping[str, str] | None = None,
+    flags_note: str | None = None,
+    source: str | None = None,
+    lang: str = "fr",
+    exported_at: dt.datetime | None = None,
+) -> bytes:
+    """`table` as a CSV file for Swiss Excel: UTF-8 with BOM, ``;``-separated, notes below.
+
+    Parameters
+    ----------
+    table
+        The table as shown (translated headers); numbers stay numbers.
+    title
+        The table's or chart's title.
+    footnotes
+        The notes shown under the table, each on its own line.
+    filters
+        The filter state, ``{filter name: value}`` in the user's language (e.g.
+        ``{"Régions": "Sion, Sierre"}``); empty or None writes "no filter".
+    flags_note
+        The explanation of the statistical flags used in the table (``p``, ``X``, ``( )``,
+        ``…``), if any.
+    source
+        The data source line.
+    lang
+        Language of the note labels (``fr`` or ``de``).
+    exported_at
+        Export time written in the notes; now (local time) when None.
+
+    Returns
+    -------
+    bytes
+        The file: the table with its header row, an empty line, then the notes as
+        ``label;text`` lines (see the module docstring for why in this order).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> data = table_to_csv(
+    ...     pl.DataFrame({"Dispositif": ["ORP", "=1+1"], "Personnes": [1234, -3]}),
+    ...     title="Test", filters={"Année": "2025"}, exported_at=dt.datetime(2026, 1, 5, 9, 30),
+    ... )
+    >>> print(data.decode("utf-8-sig").replace("\\r\\n", "\\n"), end="")
+    Dispositif;Personnes
+    ORP;1234
+    '=1+1;-3
+    <BLANKLINE>
+    Titre;Test
+    Filtre : Année;2025
+    Exporté le;05.01.2026 09:30
+    """
+    safe = neutralize_text_cells(table)
+    notes = _notes(
+        title=title,
+        filters=filters or {},
+        footnotes=footnotes,
+        flags_note=flags_note,
+        source=source,
+        exported_at=exported_at or dt.datetime.now(),
+        lang=lang,
+    )
+    options = {"separator": CSV_SEPARATOR, "line_terminator": _LINE_END, "quote_style": "necessary"}
+    data = safe.write_csv(float_scientific=False, date_format="%Y-%m-%d", **options)
+    notes_frame = pl.DataFrame(notes, schema={"label": pl.String, "text": pl.String}, orient="row")
+    notes_text = notes_frame.write_csv(include_header=False, **options)
+    return (_BOM + data + _LINE_END + notes_text).encode("utf-8")
+
+
+def _default_format(dtype: pl.DataType) -> ColumnFormat:
+    if dtype.is_integer():
+        return "count"
+    if isinstance(dtype, pl.Decimal):
+        return "chf"  # the project's only Decimal columns are amounts in francs
+    if dtype.is_float():
+        return "number"
+    return "text"
+
+
+def table_to_xlsx(
+    table: pl.DataFrame,
+    *,
+    title: str,
+    footnotes: Iterable[str] = (),
+    filters: Mapping[str, str] | None = None,
+    flags_note: str | None = None,
+    source: str | None = None,
+    lang: str = "fr",
+    exported_at: dt.datetime | None = None,
+    formats: Mapping[str, ColumnFormat] | None = None,
+) -> bytes:
+    """`table` as an Excel workbook: the table on sheet 1, the notes on sheet 2.
+
+    Parameters are those of :func:`table_to_csv`, and:
+
+    formats
+        Display format per column (:data:`ColumnFormat`); by default integers are counts,
+        decimals francs, floats numbers. Shares must be named here as ``percent`` to read
+        ``24 %`` (they are 0..1 floats, like any other float).
+
+    Returns
+    -------
+    bytes
+        The ``.xlsx`` file. Numbers are stored as numbers (Excel can compute with them), dates
+        as dates, text as text (never as a formula), with a frozen, filterable header row.
+    """
+    formats = dict(formats or {})
+    safe = neutralize_text_cells(table)
+    notes = _notes(
+        title=title,
+        filters=filters or {},
+        footnotes=footnotes,
+        flags_note=flags_note,
+        source=source,
+        exported_at=exported_at or dt.datetime.now(),
+        lang=lang,
+    )
+    buffer = io.BytesIO()
+    # Never turn a string into a formula, a URL or a number: cells are written exactly as typed.
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with xlsxwriter.Workbook(buffer, options) as workbook:
+        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        cell_formats = {
+            kind: workbook.add_format({"num_format": code}) for kind, code in _EXCEL_FORMATS.items()
+        }
+
+        sheet = workbook.add_worksheet(_sheet_name(t("charts.export_sheet_data", lang)))
+        for column, (name, original) in enumerate(zip(safe.columns, table.columns, strict=True)):
+            dtype = safe.schema[name]
+            kind = formats.get(original, _default_format(dtype))
+            sheet.write_string(0, column, name, header)
+            width = len(name)
+            for row, value in enumerate(safe.get_column(name).to_list(), start=1):
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(row, column, value)
+                elif isinstance(value, int | float | Decimal):
+                    sheet.write_number(row, column, float(value), cell_formats[kind])
+                elif isinstance(value, dt.datetime | dt.date):
+                    sheet.write_datetime(row, column, value, date_format)
+                else:
+                    sheet.write_string(row, column, str(value))
+                width = max(width, len(str(value)))
+            sheet.set_column(column, column, min(max(width, 8) + 2, 60))
+        sheet.freeze_panes(1, 0)
+        if table.width:
+            sheet.autofilter(0, 0, max(table.height, 1), table.width - 1)
+
+        notes_sheet = workbook.add_worksheet(_sheet_name(t("charts.export_sheet_notes", lang)))
+        notes_sheet.set_column(0, 0, 28)
+        notes_sheet.set_column(1, 1, 100)
+        for row, (label, text) in enumerate(notes):
+            notes_sheet.write_string(row, 0, label, header)
+            notes_sheet.write_string(row, 1, text)
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """A valid Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    for character in "[]:*?/\\":
+        name = name.replace(character, " ")
+    return name[:31]
+
+
+def chart_to_csv(
+    spec: ChartSpec, *, filters: Mapping[str, str] | None = None, lang: str = "fr", **options: Any
+) -> bytes:
+    """The table of a :class:`~dashboard.charts.ChartSpec` as CSV, with its title, notes, source.
+
+    `options` are the other keywords of :func:`table_to_csv` (``flags_note``, ``exported_at``).
+    """
+    return table_to_csv(
+        spec.table,
+        title=spec.title,
+        footnotes=spec.footnotes,
+        source=spec.source,
+        filters=filters,
+        lang=lang,
+        **options,
+    )
+
+
+def chart_to_xlsx(
+    spec: ChartSpec, *, filters: Mapping[str, str] | None = None, lang: str = "fr", **options: Any
+) -> bytes:
+    """The table of a :class:`~dashboard.charts.ChartSpec` as XLSX, its column formats included."""
+    return table_to_xlsx(
+        spec.table,
+        title=spec.title,
+        footnotes=spec.footnotes,
+        source=spec.source,
+        filters=filters,
+        lang=lang,
+        formats=spec.formats,
+        **options,
+    )
