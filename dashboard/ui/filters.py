@@ -1,7 +1,9 @@
 """The global filters of the sidebar (year, comparison year, regions, language), kept in the URL.
 
 Each widget binds to a query parameter (``?year=2024&compare=2023&region=Sion&lang=de``), so a
-copied link reopens the same view on any page. The values of the current run are in
+copied link reopens the same view on any page. A bound widget writes its *displayed* option
+into the URL, so these widgets show the codes themselves (``de``, the regions' official
+names): a link then works whatever the language of whoever opens it. The values of the current run are in
 :func:`current`; pages say which filters do not apply to them with :func:`not_applicable`.
 """
 
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import label
 from dashboard.datasets import REGIONS
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.ui import data
@@ -46,7 +47,6 @@ def language() -> str:
     return st.sidebar.selectbox(
         t("app.language", st.session_state.get("lang") or DEFAULT_LANGUAGE),
         LANGUAGES,
-        format_func=lambda code: {"fr": "Français", "de": "Deutsch"}[code],
         key="lang",
         bind="query-params",
     )
@@ -101,7 +101,6 @@ def sidebar(lang: str) -> Filters:
     regions = sidebar.multiselect(
         t("app.filter_regions", lang),
         REGIONS,
-        format_func=lambda code: label("region", code, lang),
         key="region",
         bind="query-params",
         placeholder=t("app.all_regions", lang),
