@@ -45,24 +45,43 @@ def test_import_stores_a_valid_file_and_a_second_import_changes_nothing(cli_data
     assert load_dataset(cli_database, "followups").height == 2
 
 
+HEADER = "Personne;Dispositif;Région;Date de début;Date de fin"
+
+
 @pytest.mark.parametrize(
-    ("rows", "source", "expected"),
+    ("text", "source", "expected"),
     [
-        ([f"{PERSON};ORP;Sion;31.02.2025;"], "ORP", "31.02.2025"),  # impossible date
-        ([f"{PERSON};ORP;Sion;01.05.2025;01.04.2025"], "ORP", "01.04.2025"),  # end before start
-        ([f"{PERSON};CMS;Sion;01.05.2025;"], "ORP", "CMS"),  # another institution's episode
-        ([f"756.1234.5678.97;ORP;Sion;01.05.2025;"], "ORP", "756.****.****.97"),  # raw AVS, masked
+        # missing required column (no start date)
+        (f"Personne;Dispositif;Région\n{PERSON};CII;Sion\n", "CII", "start_date"),
+        # unknown institution
+        (f"{HEADER}\n{PERSON};XYZ;Sion;01.05.2025;\n", "CII", "XYZ"),
+        # impossible date
+        (f"{HEADER}\n{PERSON};ORP;Sion;31.02.2025;\n", "ORP", "31.02.2025"),
+        # end before start
+        (f"{HEADER}\n{PERSON};ORP;Sion;01.05.2025;01.04.2025\n", "ORP", "01.04.2025"),
+        # duplicate key (same person, institution and start)
+        (f"{HEADER}\n{PERSON};ORP;Sion;01.05.2025;\n{PERSON};ORP;Sierre;01.05.2025;\n", "ORP", "3"),
+        # another institution's episode in a partner's own file
+        (f"{HEADER}\n{PERSON};CMS;Sion;01.05.2025;\n", "ORP", "CMS"),
+        # raw AVS number: refused, and never echoed in full
+        (f"{HEADER}\n756.1234.5678.97;ORP;Sion;01.05.2025;\n", "ORP", "756.****.****.97"),
+        # a name column
+        (f"{HEADER};Nom\n{PERSON};ORP;Sion;01.05.2025;;Muster\n", "ORP", "Nom"),
     ],
+    ids=["missing-column", "unknown-institution", "bad-date", "end-before-start", "duplicate-key",
+         "other-institution", "raw-avs", "name-column"],
 )
-def test_import_refuses_a_bad_file_whole_with_the_problems_and_a_nonzero_exit(cli_database, tmp_path, capsys, rows, source, expected):
-    good = followups_csv(tmp_path, [f"{OTHER};{source};Sion;01.01.2025;"], "good.csv")
+def test_import_refuses_a_bad_file_whole_with_the_problems_and_a_nonzero_exit(cli_database, tmp_path, capsys, text, source, expected):
+    good = followups_csv(tmp_path, [f"{OTHER};{'ORP' if source == 'CII' else source};Sion;01.01.2025;"], "good.csv")
     assert main(["import", "followups", str(good), "--source", source, "--year", "2025"]) == 0
     before = table_snapshot(cli_database)
-    bad = followups_csv(tmp_path, rows, "bad.csv")
-    assert main(["import", "followups", str(bad), "--source", source, "--year", "2025"]) == 1
-    err = capsys.readouterr().err
-    assert expected in err and "ligne 2" in err.lower() and "refusé" in err
-    assert "756.1234.5678.97" not in err
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(text.encode("cp1252"))
+    for lang, refused in (("fr", "refusé"), ("de", "abgelehnt")):
+        assert main(["--lang", lang, "import", "followups", str(bad), "--source", source, "--year", "2025"]) == 1
+        err = capsys.readouterr().err
+        assert expected in err and refused in err
+        assert "756.1234.5678.97" not in err
     assert table_snapshot(cli_database) == before
 
 
