@@ -43,7 +43,6 @@ def _create_dataset_table(name: str, *columns: sa.Column) -> None:
         sa.Column("id", ID, autoincrement=True, nullable=False),
         sa.Column("upload_id", ID, nullable=False),
         *columns,
-        sa.ForeignKeyConstraint(["upload_id"], ["uploads.id"], name=f"fk_{name}_upload_id_uploads"),
         sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
     )
     op.create_index(f"ix_{name}_upload_id", name, ["upload_id"])
