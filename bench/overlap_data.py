@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import pyarrow as pa
 import polars as pl
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
@@ -73,9 +74,12 @@ def generate_episodes(n: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     is_open = (rng.random(n) < OPEN_SHARE) | (end > span)
 
     region = rng.choice(len(REGIONS), size=n_persons, p=REGION_WEIGHTS)[person]
-    hex_ids = pl.Series(
-        "person_id", np.frombuffer(rng.bytes(32 * n_persons), dtype="S32")
-    ).bin.encode("hex")
+    # Fixed-size binary keeps every byte: numpy's "S32" would drop trailing zero bytes and
+    # give about one pseudonym in 256 fewer than 64 hex digits.
+    digests = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(32), n_persons, [None, pa.py_buffer(rng.bytes(32 * n_persons))]
+    )
+    hex_ids = pl.Series("person_id", pl.from_arrow(digests)).cast(pl.Binary).bin.encode("hex")
 
     order = rng.permutation(n)  # loaded data comes in no useful order
     first = pl.lit(FIRST_DAY)
@@ -106,7 +110,7 @@ def generate_episodes(n: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
 
 def cache_path(n: int, seed: int = DEFAULT_SEED, *, cache_dir: Path = CACHE_DIR) -> Path:
     """Where `load_episodes(n, seed)` caches its frame."""
-    return cache_dir / f"followups_{n}_{seed}.parquet"
+    return cache_dir / f"followups_v2_{n}_{seed}.parquet"  # v2: full-length pseudonyms
 
 
 def load_episodes(
