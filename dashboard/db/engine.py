@@ -13,8 +13,6 @@ import threading
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from dashboard import settings
 
@@ -68,7 +66,13 @@ def get_engine(url: str | None = None) -> sa.Engine:
         return engine
 
 
-def alembic_config(engine: sa.Engine | None = None) -> Config:
+SCHEMA_REVISION = "0001"
+"""The newest migration (Alembic head); a test keeps it equal to the migrations folder's head.
+
+Checking it with one query spares each command-line run importing Alembic (~0.25 s)."""
+
+
+def alembic_config(engine: sa.Engine | None = None):
     """An Alembic configuration without an ini file, usable from any working directory.
 
     With ``engine``, the migrations run on one of its connections (and ``upgrade --sql``
@@ -76,6 +80,8 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
     of the models, draft the next migration with ``alembic.command.revision(alembic_config(
     get_engine()), "what changed", autogenerate=True)`` and edit it into an explicit script.
     """
+    from alembic.config import Config  # imported on demand: see SCHEMA_REVISION
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -87,7 +93,18 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     """Upgrade the database of ``engine`` to ``revision`` (Alembic ``upgrade``)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
+
+
+def _at_latest_revision(engine: sa.Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    except sa.exc.DBAPIError:  # no version table yet: a new database
+        return False
+    return versions == [SCHEMA_REVISION]
 
 
 def ensure_database(url: str | None = None) -> sa.Engine:
@@ -96,6 +113,7 @@ def ensure_database(url: str | None = None) -> sa.Engine:
     key = engine.url.render_as_string(hide_password=False)
     with _lock:
         if key not in _migrated:
-            migrate(engine)
+            if not _at_latest_revision(engine):
+                migrate(engine)
             _migrated.add(key)
     return engine

@@ -141,3 +141,22 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
     engine.dispose()
 
     assert pragmas == ["wal", 1, 60_000]
+
+
+def test_schema_revision_constant_is_the_migrations_head():
+    from alembic.script import ScriptDirectory
+
+    from dashboard.db.engine import SCHEMA_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_REVISION
+
+
+def test_an_old_database_is_still_migrated(engine):
+    from dashboard.db.engine import _migrated, ensure_database, migrate
+
+    url = engine.url.render_as_string(hide_password=False)
+    migrate(engine, "base")
+    _migrated.discard(url)
+    ensure_database(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
