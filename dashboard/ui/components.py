@@ -34,6 +34,8 @@ def chart(spec: ChartSpec, *, key: str, selectable: bool = False):
     selection = None
     if spec.figure is None:
         st.info(spec.summary)
+        for note in spec.footnotes:  # e.g. why a region has no figure at all
+            st.caption(note)
         return None
     event = st.plotly_chart(
         spec.figure,
@@ -85,12 +87,25 @@ def selected_codes(selection, *, state_key: str) -> tuple[str, ...] | None:
     return st.session_state.get(state_key) or None
 
 
+def clicked(spec: ChartSpec, *, key: str, state_key: str) -> tuple[str, ...] | None:
+    """Show a selectable chart; the codes of its clicked element, remembered until reset.
+
+    The chart's key carries a generation that :func:`reset_button` bumps: Streamlit keeps a
+    chart's selection across reruns, so without a new key the chart would hand the old click
+    straight back after a reset.
+    """
+    generation = st.session_state.get(f"{state_key}_generation", 0)
+    return selected_codes(chart(spec, key=f"{key}_{generation}", selectable=True), state_key=state_key)
+
+
 def reset_button(state_key: str, description: str, lang: str) -> None:
-    """The visible reset of a chart-driven filter."""
+    """The visible reset of a chart-driven filter (see :func:`clicked`)."""
     left, right = st.columns([4, 1])
     left.info(t("app.filtered_by", lang, selection=description))
     if right.button(t("app.reset_selection", lang), key=f"{state_key}_reset"):
         st.session_state.pop(state_key, None)
+        generation = f"{state_key}_generation"
+        st.session_state[generation] = st.session_state.get(generation, 0) + 1
         st.rerun()
 
 

@@ -93,7 +93,11 @@ def sidebar(lang: str) -> Filters:
     compare = sidebar.selectbox(
         t("app.filter_compare", lang),
         compare_options,
-        index=compare_options.index(default_compare) if default_compare is not None else None,
+        # After a year change _follow_year has set the value: a default too would make
+        # Streamlit warn that the widget got both.
+        index=None
+        if "compare" in st.session_state or default_compare is None
+        else compare_options.index(default_compare),
         key="compare",
         bind="query-params",
         placeholder=t("app.no_comparison", lang),
