@@ -36,7 +36,7 @@ from bench import bench_pipeline
 from bench.bench_pipeline import ROOT, log
 from bench.overlap_data import CACHE_DIR, DEFAULT_SEED
 
-SECTIONS = ("pipeline", "overlap", "cli")
+SECTIONS = ("pipeline", "overlap", "cli", "pages")
 FULL = {"rows": 1_000_000, "trials": 3, "runs": 5, "sizes": [60_000, 1_000_000, 10_000_000]}
 QUICK = {"rows": 100_000, "trials": 1, "runs": 3, "sizes": [60_000, 1_000_000]}
 MIN_OVERLAP_RUNS = 3  # bench_overlap refuses fewer: a median of two is no median
@@ -91,6 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.add(
             f"`cii overlap --year {bench_pipeline.YEAR} --format json`, end to end",
             lambda: bench_pipeline.cli_section(bench_pipeline.cli_bench(args.runs), args.runs),
+        )
+
+    if "pages" in args.only:
+        from bench import bench_pages
+
+        report.add(
+            "Page reruns after a filter change",
+            lambda: bench_pages.section(bench_pages.page_reruns(args.runs), args.runs),
         )
 
     header = _header(args, postgres, started, load_start, time.perf_counter() - clock)

@@ -44,8 +44,10 @@ class Filters:
 
 def language() -> str:
     """The language widget, bound to ``?lang=``; rendered first, as page titles depend on it."""
+    # Before the widget exists, a link's ?lang= already names the language of its label.
+    chosen = st.session_state.get("lang") or st.query_params.get("lang") or DEFAULT_LANGUAGE
     return st.sidebar.selectbox(
-        t("app.language", st.session_state.get("lang") or DEFAULT_LANGUAGE),
+        t("app.language", chosen),
         LANGUAGES,
         key="lang",
         bind="query-params",
