@@ -159,6 +159,11 @@ def validate(
 
     not_text = [c for c, dtype in raw.schema.items() if dtype != pl.String]
     raw = raw.with_columns(pl.col(not_text).cast(pl.String))
+    # A NUL character is no text a partner means to send, and PostgreSQL cannot store it.
+    with_nul = raw.select(pl.col(raw.columns).str.contains("\x00", literal=True).any()).row(0) if raw.width else ()
+    for column, found in zip(raw.columns, with_nul, strict=True):
+        if found:
+            report.errors.append(problem("validation.null_character", column=column))
     sender = source if source_ok else None
     headers = _match_headers(raw, spec, report)
     filled = _filled_from_source(spec, headers, sender, report)

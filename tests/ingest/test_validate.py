@@ -621,3 +621,12 @@ def test_typed_excel_cells_validate_like_their_text(xlsx_file):
             schema=ALIAS_EXPECTED.schema,
         ),
     )
+
+
+def test_a_null_character_is_refused_naming_its_column():
+    # PostgreSQL cannot store it: refuse it here with a sentence, not later with a driver error.
+    raw = pl.DataFrame({"Jahr": ["2025"], "Kategorie": ["Loy\x00er"], "Betrag": ["1'000.00"]})
+    result = validate(raw, "budget", source="CII", year=2025)
+    assert result.frame is None
+    assert [(p.code, p.column) for p in result.report.errors] == [("validation.null_character", "Kategorie")]
+    assert "Kategorie" in result.report.errors[0].message("de")
