@@ -42,7 +42,9 @@ use the same field), so that the title is not drawn twice.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -387,20 +389,51 @@ def _text_colour(background: str) -> str:
     return _DARK_TEXT if dark >= white else _WHITE
 
 
-def _layout(figure: go.Figure, *, height: int, legend: bool = False) -> go.Figure:
+def _layout_dict(*, height: int, legend: bool = False) -> dict[str, Any]:
     """The shared look: transparent backgrounds, Swiss separators, no hard-coded font colour."""
-    figure.update_layout(
-        height=height,
-        paper_bgcolor=_PAPER,
-        plot_bgcolor=_PAPER,
-        separators=".'",  # decimal point, apostrophe thousands: plotly's own number texts too
-        margin={"l": 10, "r": 10, "t": 30 if legend else 10, "b": 10},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": {"text": ""}},
-        hoverlabel={"align": "left"},
-        hovermode="closest",
-    )
+    return {
+        "height": height,
+        "paper_bgcolor": _PAPER,
+        "plot_bgcolor": _PAPER,
+        "separators": ".'",  # decimal point, apostrophe thousands: plotly's own number texts too
+        "margin": {"l": 10, "r": 10, "t": 30 if legend else 10, "b": 10},
+        "showlegend": legend,
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "title": {"text": ""},
+        },
+        "hoverlabel": {"align": "left"},
+        "hovermode": "closest",
+    }
+
+
+def _layout(figure: go.Figure, *, height: int, legend: bool = False) -> go.Figure:
+    """:func:`_layout_dict` applied to an existing figure."""
+    figure.update_layout(_layout_dict(height=height, legend=legend))
     return figure
+
+
+def _merged(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `update` merged in, nested dicts merged key by key (as ``update_layout``)."""
+    result = dict(base)
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = _merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _figure(traces: Sequence[Mapping[str, Any]], layout: Mapping[str, Any]) -> go.Figure:
+    """A figure built and validated in one go from plain trace and layout dicts.
+
+    Much faster than ``add_trace``/``update_*axes`` calls, each of which walks and validates
+    the figure again: the builders of the pages rerun on every filter change.
+    """
+    return go.Figure(data=list(traces), layout=layout)
 
 
 def _mark_not_recorded(figure: go.Figure, names: Sequence[str], lang: Language) -> None:
@@ -440,29 +473,37 @@ class _Tile:
     customdata: Any
 
 
-def _tile_trace(tiles: Sequence[_Tile], marker: dict[str, Any], **extra: Any) -> go.Scatter:
-    return go.Scatter(
-        x=[tile.x for tile in tiles],
-        y=[tile.y for tile in tiles],
-        mode="markers+text",
-        marker=marker,
-        text=[tile.text for tile in tiles],
-        hovertext=[tile.hover for tile in tiles],
-        hovertemplate=_HOVER,
-        customdata=[tile.customdata for tile in tiles],
-        unselected=_DIMMED,
-        showlegend=False,
+def _tile_trace(tiles: Sequence[_Tile], marker: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "x": [tile.x for tile in tiles],
+        "y": [tile.y for tile in tiles],
+        "mode": "markers+text",
+        "marker": marker,
+        "text": [tile.text for tile in tiles],
+        "hovertext": [tile.hover for tile in tiles],
+        "hovertemplate": _HOVER,
+        "customdata": [tile.customdata for tile in tiles],
+        "unselected": _DIMMED,
+        "showlegend": False,
         **extra,
-    )
+    }
 
 
 def _tile_grid(
-    tiles: Sequence[_Tile], columns: Sequence[str], rows: Sequence[str], *, colour_max: float
+    tiles: Sequence[_Tile],
+    columns: Sequence[str],
+    rows: Sequence[str],
+    *,
+    colour_max: float,
+    x_title: str | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """A heatmap drawn as square markers: tiles shaded by value, framed tiles for totals.
 
     Three traces at most, in this order: zero tiles (faint, theme text), shaded tiles (opaque,
-    contrasting text), framed tiles (outline only, theme text).
+    contrasting text), framed tiles (outline only, theme text). `x_title` and `y_title` name
+    the axes (none by default).
     """
     size = _TILE_PIXELS - 6
     scale_max = colour_max if colour_max > 0 else 1
@@ -470,33 +511,37 @@ def _tile_grid(
     shaded = [tile for tile in tiles if tile.value]
     framed = [tile for tile in tiles if tile.value is None]
     square = {"symbol": "square", "size": size, "line": {"width": 0}}
-    figure = go.Figure()
+    traces = []
     if zeros:
-        figure.add_trace(_tile_trace(zeros, {**square, "color": _ZERO_TILE}))
+        traces.append(_tile_trace(zeros, {**square, "color": _ZERO_TILE}))
     if shaded:
         fills = [_tile_colour(tile.value / scale_max) for tile in shaded]
         text = {"color": [_text_colour(fill) for fill in fills]}
-        figure.add_trace(_tile_trace(shaded, {**square, "color": fills}, textfont=text))
+        traces.append(_tile_trace(shaded, {**square, "color": fills}, textfont=text))
     if framed:
         outline = {"symbol": "square-open", "size": size - 2, "color": NEUTRAL}
-        figure.add_trace(_tile_trace(framed, {**outline, "line": {"width": 2}}))
+        traces.append(_tile_trace(framed, {**outline, "line": {"width": 2}}))
     plain = {"showgrid": False, "zeroline": False, "ticks": ""}
-    figure.update_xaxes(
-        _category_axis(columns, **plain),
-        range=[-0.5, len(columns) - 0.5],
-        side="top",
-        constrain="domain",
-        constraintoward="left",  # square cells leave spare width: keep the grid by its labels
-    )
-    figure.update_yaxes(
-        _category_axis(rows, **plain),
-        range=[len(rows) - 0.5, -0.5],  # first row on top
-        scaleanchor="x",
-        scaleratio=1,
-        constrain="domain",
-    )
-    _layout(figure, height=_TILE_PIXELS * len(rows) + 130)
-    return figure
+    xaxis = {
+        **_category_axis(columns, **plain),
+        "range": [-0.5, len(columns) - 0.5],
+        "side": "top",
+        "constrain": "domain",
+        "constraintoward": "left",  # square cells leave spare width: keep the grid by its labels
+    }
+    yaxis = {
+        **_category_axis(rows, **plain),
+        "range": [len(rows) - 0.5, -0.5],  # first row on top
+        "scaleanchor": "x",
+        "scaleratio": 1,
+        "constrain": "domain",
+    }
+    if x_title is not None:
+        xaxis["title"] = {"text": x_title}
+    if y_title is not None:
+        yaxis["title"] = {"text": y_title}
+    layout = {**_layout_dict(height=_TILE_PIXELS * len(rows) + 130), "xaxis": xaxis, "yaxis": yaxis}
+    return _figure(traces, layout)
 
 
 # --- overlaps ---------------------------------------------------------------------------------
@@ -574,9 +619,14 @@ def overlap_heatmap(
     off_diagonal = matrix.filter(pl.col("institution") != pl.col("other"))
     labels = [names[code] for code in codes]
     colour_max = float(off_diagonal.get_column(value).max() or 0)
-    figure = _tile_grid(tiles, labels, labels, colour_max=colour_max)
-    figure.update_xaxes(title={"text": t("charts.overlap_axis_columns", lang)})
-    figure.update_yaxes(title={"text": t("charts.overlap_axis_rows", lang)})
+    figure = _tile_grid(
+        tiles,
+        labels,
+        labels,
+        colour_max=colour_max,
+        x_title=t("charts.overlap_axis_columns", lang),
+        y_title=t("charts.overlap_axis_rows", lang),
+    )
 
     table = (
         matrix.pivot(on="other", index="institution", values=value)
@@ -725,74 +775,67 @@ def upset_chart(
         bar_texts.append(text)
         hovers.append(hover)
 
-    figure = make_subplots(
-        rows=2,
-        cols=2,
-        specs=[[None, {}], [{}, {}]],
-        shared_xaxes=True,
-        shared_yaxes=True,
-        column_widths=[0.22, 0.78],
-        row_heights=[0.62, 0.38],
-        horizontal_spacing=0.13,  # room for the institution names between set sizes and matrix
-        vertical_spacing=0.03,
-    )
-    figure.add_trace(
-        go.Bar(
-            x=keys,
-            y=persons,
-            text=bar_texts,
-            textposition="outside",
-            textangle=-90 if dense else 0,
-            cliponaxis=False,
-            marker={"color": NEUTRAL},
-            hovertext=hovers,
-            hovertemplate=_HOVER,
-            customdata=keys,
-            unselected=_DIMMED,
-            showlegend=False,
-        ),
-        row=1,
-        col=2,
-    )
-    figure.add_trace(_upset_background(keys, list(names.values())), row=2, col=2)
-    figure.add_trace(_upset_members(keys, members, names, hovers), row=2, col=2)
-    figure.add_trace(
-        go.Bar(
-            x=set_sizes,
-            y=[names[code] for code in present],
-            orientation="h",
-            text=set_texts,
-            textposition="outside",
-            cliponaxis=False,
-            marker={"color": [INSTITUTION_COLOURS.get(code, NEUTRAL) for code in present]},
-            hovertext=[
+    grid, cells = _upset_grid()
+    bars, matrix, sets = cells[1, 2], cells[2, 2], cells[2, 1]
+    traces = [
+        {
+            "type": "bar",
+            "x": keys,
+            "y": persons,
+            "text": bar_texts,
+            "textposition": "outside",
+            "textangle": -90 if dense else 0,
+            "cliponaxis": False,
+            "marker": {"color": NEUTRAL},
+            "hovertext": hovers,
+            "hovertemplate": _HOVER,
+            "customdata": keys,
+            "unselected": _DIMMED,
+            "showlegend": False,
+            **bars,
+        },
+        {**_upset_background(keys, list(names.values())), **matrix},
+        {**_upset_members(keys, members, names, hovers), **matrix},
+        {
+            "type": "bar",
+            "x": set_sizes,
+            "y": [names[code] for code in present],
+            "orientation": "h",
+            "text": set_texts,
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": [INSTITUTION_COLOURS.get(code, NEUTRAL) for code in present]},
+            "hovertext": [
                 t("charts.upset_hover_set", lang, institution=names[code], persons=persons_text)
                 for code, persons_text in zip(present, set_texts, strict=True)
             ],
-            hovertemplate=_HOVER,
-            customdata=present,
-            unselected=_DIMMED,
-            showlegend=False,
-        ),
-        row=2,
-        col=1,
-    )
+            "hovertemplate": _HOVER,
+            "customdata": present,
+            "unselected": _DIMMED,
+            "showlegend": False,
+            **sets,
+        },
+    ]
     columns_axis = _category_axis(keys, showticklabels=False, showgrid=False)
-    figure.update_xaxes(columns_axis, row=1, col=2)
-    figure.update_xaxes(columns_axis, row=2, col=2)
     headroom = 1.3 if comparing or dense else 1.15
-    figure.update_yaxes(_value_axis(max(persons), "persons", lang, headroom=headroom), row=1, col=2)
     rows = [names[code] for code in present]
     rows_axis = _category_axis(rows, autorange="reversed", showgrid=False)
-    figure.update_yaxes(rows_axis, showticklabels=False, row=2, col=1)
-    figure.update_yaxes(rows_axis, showticklabels=True, ticks="", row=2, col=2)
     sets_title = t("charts.upset_axis_sets", lang)
     sets_axis = _value_axis(max(set_sizes), "persons", lang, title=sets_title, headroom=1.4)
     sets_axis["range"] = sets_axis["range"][::-1]  # bars grow leftwards, towards the names
-    figure.update_xaxes(sets_axis, row=2, col=1)
-    _layout(figure, height=360 + 34 * len(present))
+    axes = {
+        _axis_name(bars["xaxis"]): columns_axis,
+        _axis_name(matrix["xaxis"]): columns_axis,
+        _axis_name(bars["yaxis"]): _value_axis(max(persons), "persons", lang, headroom=headroom),
+        _axis_name(sets["yaxis"]): {**rows_axis, "showticklabels": False},
+        _axis_name(matrix["yaxis"]): {**rows_axis, "showticklabels": True, "ticks": ""},
+        _axis_name(sets["xaxis"]): sets_axis,
+    }
+    layout = _merged(grid, axes)
+    layout |= _layout_dict(height=360 + 34 * len(present))
     # Same size for every bar label, even where a narrow bar would shrink its own.
-    figure.update_layout(uniformtext={"minsize": 9, "mode": "show"})
+    layout["uniformtext"] = {"minsize": 9, "mode": "show"}
+    figure = _figure(traces, layout)
 
     summary = t(
         "charts.upset_summary",
@@ -827,16 +870,58 @@ def upset_chart(
     return ChartSpec(figure, title, summary, table, source, notes, unit, formats)
 
 
-def _upset_background(keys: Sequence[str], rows: Sequence[str]) -> go.Scatter:
-    """Faint dots at every (combination, institution) pair, members or not."""
-    return go.Scatter(
-        x=[key for key in keys for _ in rows],
-        y=[row for _ in keys for row in rows],
-        mode="markers",
-        marker={"size": 12, "color": NEUTRAL, "opacity": 0.25},
-        hoverinfo="skip",
-        showlegend=False,
+@functools.cache  # a constant: computed once, handed out as copies by _upset_grid
+def _upset_layout() -> tuple[dict[str, Any], dict[tuple[int, int], dict[str, str]]]:
+    grid = make_subplots(
+        rows=2,
+        cols=2,
+        specs=[[None, {}], [{}, {}]],
+        shared_xaxes=True,
+        shared_yaxes=True,
+        column_widths=[0.22, 0.78],
+        row_heights=[0.62, 0.38],
+        horizontal_spacing=0.13,  # room for the institution names between set sizes and matrix
+        vertical_spacing=0.03,
     )
+    layout = grid.layout.to_plotly_json()
+    layout.pop("template", None)  # the figure built from it takes the default template itself
+    cells = {}
+    for row, col in ((1, 2), (2, 1), (2, 2)):
+        subplot = grid.get_subplot(row, col)
+        cells[row, col] = {
+            "xaxis": subplot.xaxis.plotly_name.replace("axis", ""),
+            "yaxis": subplot.yaxis.plotly_name.replace("axis", ""),
+        }
+    return layout, cells
+
+
+def _upset_grid() -> tuple[dict[str, Any], dict[tuple[int, int], dict[str, str]]]:
+    """The UpSet chart's grid: the axes layout of its subplots and each cell's axis references.
+
+    Top right the combination bars, bottom right the dot matrix (sharing their x axis), bottom
+    left the set sizes (sharing the matrix's y axis). The grid never changes: ``make_subplots``
+    (slow) runs once; each call gets its own copy.
+    """
+    layout, cells = _upset_layout()
+    return copy.deepcopy(layout), {cell: dict(refs) for cell, refs in cells.items()}
+
+
+def _axis_name(reference: str) -> str:
+    """The layout key of an axis a trace refers to: ``x3`` → ``xaxis3``."""
+    return f"{reference[0]}axis{reference[1:]}"
+
+
+def _upset_background(keys: Sequence[str], rows: Sequence[str]) -> dict[str, Any]:
+    """Faint dots at every (combination, institution) pair, members or not."""
+    return {
+        "type": "scatter",
+        "x": [key for key in keys for _ in rows],
+        "y": [row for _ in keys for row in rows],
+        "mode": "markers",
+        "marker": {"size": 12, "color": NEUTRAL, "opacity": 0.25},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
 
 
 def _upset_members(
@@ -844,7 +929,7 @@ def _upset_members(
     members: Mapping[str, Sequence[str]],
     names: Mapping[str, str],
     hovers: Sequence[str],
-) -> go.Scatter:
+) -> dict[str, Any]:
     """The member dots of each combination, in the institutions' colours, joined by a line.
 
     One trace for all combinations: a None point between two combinations breaks the line.
@@ -862,18 +947,19 @@ def _upset_members(
         colours.append(NEUTRAL)
         data.append(None)
         texts.append(None)
-    return go.Scatter(
-        x=xs,
-        y=ys,
-        mode="lines+markers",
-        line={"color": NEUTRAL, "width": 3},
-        marker={"size": 14, "color": colours},
-        customdata=data,
-        hovertext=texts,
-        hovertemplate=_HOVER,
-        connectgaps=False,
-        showlegend=False,
-    )
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines+markers",
+        "line": {"color": NEUTRAL, "width": 3},
+        "marker": {"size": 14, "color": colours},
+        "customdata": data,
+        "hovertext": texts,
+        "hovertemplate": _HOVER,
+        "connectgaps": False,
+        "showlegend": False,
+    }
 
 
 def share_comparison(
@@ -934,7 +1020,7 @@ def share_comparison(
         return _no_data(title, source, lang, footnotes=footnotes, unit=unit)
 
     names = {code: label("institution", code, lang) for code in present}
-    figure = go.Figure()
+    traces = []
     series = [(previous_year, "previous_")] if comparing else []
     for shown_year, prefix in [*series, (year, "")]:
         hatched = bool(prefix)
@@ -958,30 +1044,34 @@ def share_comparison(
             )
             for code, share, simultaneous, beneficiaries in rows
         ]
-        figure.add_trace(
-            go.Bar(
-                name=str(shown_year),
-                x=[names[code] for code in present],
-                y=shares,
-                text=[format_percent(s, lang=lang) if s is not None else "" for s in shares],
-                textposition="outside",
-                cliponaxis=False,
-                marker={
+        traces.append(
+            {
+                "type": "bar",
+                "name": str(shown_year),
+                "x": [names[code] for code in present],
+                "y": shares,
+                "text": [format_percent(s, lang=lang) if s is not None else "" for s in shares],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {
                     "color": [INSTITUTION_COLOURS.get(code, NEUTRAL) for code in present],
                     "opacity": 0.55 if hatched else 1.0,
                     "pattern": {"shape": "/" if hatched else ""},
                 },
-                hovertext=hovers,
-                hovertemplate=_HOVER,
-                customdata=[[code, shown_year] for code in present],
-                unselected=_DIMMED,
-            )
+                "hovertext": hovers,
+                "hovertemplate": _HOVER,
+                "customdata": [[code, shown_year] for code in present],
+                "unselected": _DIMMED,
+            }
         )
     maximum = joined.select(pl.max_horizontal(share_columns).max()).item() or 0
-    figure.update_yaxes(_value_axis(maximum, "share", lang, title=t("charts.share_axis", lang)))
-    figure.update_xaxes(type="category", fixedrange=True)
-    _layout(figure, height=380, legend=True)
-    figure.update_layout(barmode="group")
+    layout = {
+        **_layout_dict(height=380, legend=True),
+        "xaxis": {"type": "category", "fixedrange": True},
+        "yaxis": _value_axis(maximum, "share", lang, title=t("charts.share_axis", lang)),
+        "barmode": "group",
+    }
+    figure = _figure(traces, layout)
 
     headers = {
         "beneficiaries": column_label("beneficiaries_year", lang, year=year),
@@ -1100,7 +1190,7 @@ def trend_line(
     else:
         codes = frame.get_column(series).unique(maintain_order=True).to_list()
     names = {code: label(series_kind, code, lang) for code in codes if code is not None}
-    figure = go.Figure()
+    traces = []
     sentences, missing = [], []
     for position, code in enumerate(codes):
         rows = data if series is None else data.filter(pl.col(series) == code)
@@ -1118,19 +1208,20 @@ def trend_line(
                 t("charts.trend_hover_series", lang, series=names[code], x=at, value=text)
                 for at, text in zip(xs, texts, strict=True)
             ]
-        figure.add_trace(
-            go.Scatter(
-                name=names.get(code, unit_text),
-                x=xs,
-                y=[_plain(value) for value in values],
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": colour, "width": 3},
-                marker={"color": colour, "size": 8},
-                hovertext=hovers,
-                hovertemplate=_HOVER,
-                customdata=[[at, code] for at in xs],
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": names.get(code, unit_text),
+                "x": xs,
+                "y": [_plain(value) for value in values],
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "line": {"color": colour, "width": 3},
+                "marker": {"color": colour, "size": 8},
+                "hovertext": hovers,
+                "hovertemplate": _HOVER,
+                "customdata": [[at, code] for at in xs],
+            }
         )
         gaps = [at for at, value in zip(xs, values, strict=True) if value is None]
         missing += [f"{names[code]} {at}" if series else str(at) for at in gaps]
@@ -1140,25 +1231,30 @@ def trend_line(
 
     event_years = [event.at for event in events if isinstance(event.at, int)]
     years = sorted({*data.get_column(x).to_list(), *event_years})
-    for event in events:
+    whole_years = all(isinstance(at, int) for at in years)
+    xaxis = {
+        "tickmode": "array",
+        "tickvals": years,
+        "ticktext": [str(at) for at in years],  # years are labels: "2025", never "2'025"
+        "title": {"text": column_label("year", lang)},
+        "fixedrange": True,
+        "showgrid": False,
+    }
+    if whole_years:
+        xaxis["range"] = [years[0] - 0.5, years[-1] + 0.5]
+    layout = {
+        **_layout_dict(height=360, legend=series is not None),
+        "xaxis": xaxis,
+        "yaxis": _value_axis(data.get_column(y).cast(pl.Float64).max() or 0, unit, lang),
+    }
+    figure = _figure(traces, layout)
+    for event in events:  # rare: plotly's helper places the line and its label
         figure.add_vline(
             x=event.at,
             line={"dash": "dash", "color": NEUTRAL, "width": 1},
             annotation={"text": event.label, "showarrow": False, "textangle": -90},
             annotation_position="top left",
         )
-    whole_years = all(isinstance(at, int) for at in years)
-    figure.update_xaxes(
-        tickmode="array",
-        tickvals=years,
-        ticktext=[str(at) for at in years],  # years are labels: "2025", never "2'025"
-        range=[years[0] - 0.5, years[-1] + 0.5] if whole_years else None,
-        title={"text": column_label("year", lang)},
-        fixedrange=True,
-        showgrid=False,
-    )
-    figure.update_yaxes(_value_axis(data.get_column(y).cast(pl.Float64).max() or 0, unit, lang))
-    _layout(figure, height=360, legend=series is not None)
 
     year_header = column_label("year", lang)
     value_format = _UNIT_FORMATS.get(unit, "count")
