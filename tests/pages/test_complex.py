@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import sqlalchemy as sa
 
 from dashboard.charts import label
 from dashboard.datasets import REGIONS
+from tests.pages.helpers import captions, figures, rendered
 from dashboard.db.load import load_dataset
 from dashboard.formatting import format_percent
 from queries import situations
@@ -16,19 +15,6 @@ from queries import situations
 PAGE = "complex"
 CELL = "complex_cell"
 NO_DATA = "Aucune donnée pour cette sélection. Choisissez une autre année ou d'autres régions."
-
-
-def rendered(at):
-    assert not at.exception, [exception.value for exception in at.exception]
-    return at
-
-
-def figures(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def captions(at):
-    return [caption.value for caption in at.caption]
 
 
 @pytest.fixture(scope="module")
@@ -39,20 +25,6 @@ def demo(demo_sqlite_url):
         yield {name: load_dataset(engine, name) for name in ("situations", "services")}
     finally:
         engine.dispose()
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        pytest.param({"year": "2025"}, id="2025"),
-        pytest.param({"year": "2024"}, id="2024"),
-        pytest.param({"year": "2023"}, id="year-without-data"),
-        pytest.param({"year": "2023", "region": ["Monthey"]}, id="no-rows"),
-        pytest.param({"year": "2025", "lang": "de"}, id="german"),
-    ],
-)
-def test_renders_without_exception(open_page, params):
-    rendered(open_page(PAGE, **params))
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -6,13 +6,9 @@ import pytest
 
 from dashboard import glossary
 from dashboard.datasets import REGIONS
+from tests.pages.helpers import rendered
 
 PAGE = "glossary"
-
-
-def rendered(at):
-    assert not at.exception, [exception.value for exception in at.exception]
-    return at
 
 
 def terms(at):
@@ -22,20 +18,6 @@ def terms(at):
 
 def abbreviations(at):
     return list(at.dataframe[0].value.iloc[:, 0]) if at.dataframe else []
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        pytest.param({"year": "2025"}, id="2025"),
-        pytest.param({"year": "2024"}, id="2024"),
-        pytest.param({"year": "2023"}, id="year-without-data"),
-        pytest.param({"year": "2023", "region": ["Monthey"]}, id="no-rows"),
-        pytest.param({"lang": "de"}, id="german"),
-    ],
-)
-def test_renders_without_exception(open_page, params):
-    rendered(open_page(PAGE, **params))
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from dashboard.datasets import REGIONS
+from tests.pages.helpers import captions, figures, rendered
 
 PAGE = "resources"
 NO_DATA = "Aucune donnée pour cette sélection. Choisissez une autre année ou d'autres régions."
@@ -17,33 +16,6 @@ CARDS_2025 = [
     ("dont Haut-Valais", "9"),
     ("Frais structurels alloués à la CII Valais", "Frs. 416'406.90"),
 ]
-
-
-def rendered(at):
-    assert not at.exception, [exception.value for exception in at.exception]
-    return at
-
-
-def figures(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def captions(at):
-    return [caption.value for caption in at.caption]
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        pytest.param({"year": "2025"}, id="2025"),
-        pytest.param({"year": "2024"}, id="2024"),
-        pytest.param({"year": "2023"}, id="year-without-data"),
-        pytest.param({"year": "2023", "region": ["Monthey"]}, id="no-rows"),
-        pytest.param({"year": "2025", "lang": "de"}, id="german"),
-    ],
-)
-def test_renders_without_exception(open_page, params):
-    rendered(open_page(PAGE, **params))
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from dashboard.datasets import REGIONS
+from tests.pages.helpers import figures, rendered
 
 PAGE = "youth"
 NO_DATA = "Aucune donnée pour cette sélection. Choisissez une autre année ou d'autres régions."
 
 
-def rendered(at):
-    assert not at.exception, [exception.value for exception in at.exception]
-    return at
-
-
-def figures(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
 def table_columns(figure):
     """The cells of a plotly table, bold marks removed."""
     return [[cell.replace("<b>", "").replace("</b>", "") for cell in column] for column in figure["data"][0]["cells"]["values"]]
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        pytest.param({"year": "2025"}, id="2025"),
-        pytest.param({"year": "2024"}, id="2024"),
-        pytest.param({"year": "2023"}, id="year-without-data"),
-        pytest.param({"year": "2023", "region": ["Monthey"]}, id="no-rows"),
-        pytest.param({"year": "2025", "lang": "de"}, id="german"),
-    ],
-)
-def test_renders_without_exception(open_page, params):
-    rendered(open_page(PAGE, **params))
 
 
 @pytest.mark.parametrize("region", REGIONS)
