@@ -1,0 +1,365 @@
+"""Small-count suppression: the one place where disclosive counts are hidden (DESIGN.md §5).
+
+For ``presenter`` and every public export, counts from 1 to ``threshold - 1`` are *primary*
+suppressions, shown as ``< 5``. Hiding them alone is not enough when totals are published: a
+row ``3, X, 12 | total 16`` gives the hidden 1 back by subtraction. *Complementary suppression*
+therefore hides further cells until every hidden cell is protected.
+
+Protection, precisely: an attacker knows every published cell and total and that counts are
+non-negative. For each hidden cell, the values it can take in a table consistent with that
+knowledge form an interval; the cell is protected when that interval is at least ``threshold``
+wide. The interval is computed exactly, not by the usual "two hidden cells per line" rule of
+thumb, which misses a cell that joins two suppression patterns (a bridge, see
+``_feasible_width``): a two-way table with its margins is a network (each cell a flow from its
+row to its column, every line summing to zero once totals are negated), so the largest change
+of one cell is a maximum flow through the other hidden cells. Real and integer bounds agree
+because network matrices are totally unimodular.
+
+Choices, documented because they are policy rather than arithmetic:
+
+- Zero is not suppressed: "nobody" in a group is not disclosive here, and hiding zeros would
+  blank most of the sparse tables of the report. Zeros may still be hidden as a last-resort
+  complement.
+- Totals are counts too: a row total of 2 is a primary suppression like any cell.
+- Complements prefer, in order, a cell that protects the failing cell at once, an interior cell
+  over a total, a non-zero cell, and the smallest value (the least information lost).
+- The attacker model ignores what the label ``< 5`` itself says (the value is 1 to 4); that
+  range is the published statement, the protection is that the totals do not narrow it to a
+  single value.
+
+Pure polars and Python; no streamlit. Wiring into pages, charts and exports is the job of the
+layers that render them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.formatting import Language, format_count
+from dashboard.i18n import t
+
+SUPPRESSED = "X"
+"""The BFS flag of a value hidden for confidentiality."""
+
+DEFAULT_THRESHOLD = 5
+"""Counts from 1 to ``DEFAULT_THRESHOLD - 1`` are small (DESIGN.md §5)."""
+
+_INFINITE = 10**15  # an unbounded capacity: far above any count of the dashboard
+
+
+def is_small(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether the count `value` must be hidden on its own (1 to ``threshold - 1``)."""
+    return value is not None and 1 <= value < threshold
+
+
+def below_threshold(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The label of a suppressed small count, ``< 5``: a symbol, the same in both languages."""
+    return f"< {threshold}"
+
+
+def display(value: int | None, lang: Language = "fr", *, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A single count as published: ``< 5`` when small, else formatted as a count.
+
+    For a count shown on its own (a KPI card); a table with totals needs
+    :func:`suppress_counts`, whose complementary cells this function cannot know about.
+
+    >>> display(3), display(0), display(1234, "de"), display(4, threshold=3)
+    ('< 5', '0', "1'234", '4')
+    """
+    return below_threshold(threshold) if is_small(value, threshold) else format_count(value, lang)
+
+
+def describe(value: int | None, lang: Language = "fr", *, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The words for a count in a hover text or a screen-reader text ("moins de 5")."""
+    if is_small(value, threshold):
+        return t("disclosure.below_threshold", lang, threshold=threshold)
+    return format_count(value, lang)
+
+
+def suppress_share(
+    numerator: int | None, denominator: int | None, *, threshold: int = DEFAULT_THRESHOLD
+) -> float | None:
+    """The rate ``numerator / denominator``, or None when publishing it would disclose.
+
+    Hidden when the denominator is under the threshold, when the numerator is a small count,
+    and when ``denominator - numerator`` is (98 % of 100 tells that two persons did not).
+
+    >>> suppress_share(33, 100), suppress_share(3, 100), suppress_share(0, 40), suppress_share(4, 4)
+    (0.33, None, 0.0, None)
+    """
+    if numerator is None or denominator is None or denominator < threshold:
+        return None
+    if is_small(numerator, threshold) or is_small(denominator - numerator, threshold):
+        return None
+    return numerator / denominator
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A count table after suppression.
+
+    Attributes
+    ----------
+    table
+        The input table with every hidden value set to null (same columns, rows and order).
+    hidden
+        Boolean frame of the same shape: True where the value is hidden (primary or
+        complementary); always False in the label columns.
+    primary
+        Boolean frame of the same shape: True where the value itself is a small count.
+    threshold
+        The threshold applied.
+    """
+
+    table: pl.DataFrame
+    hidden: pl.DataFrame
+    primary: pl.DataFrame
+    threshold: int
+
+    @property
+    def applied(self) -> bool:
+        """Whether anything was hidden (exports then carry :func:`note`)."""
+        return any(self.hidden.select(pl.any_horizontal(pl.all().any())).row(0))
+
+    @property
+    def flags(self) -> pl.DataFrame:
+        """``X`` where a value is hidden, null elsewhere, one String column per column."""
+        return self.hidden.select(
+            pl.when(pl.col(name)).then(pl.lit(SUPPRESSED)).otherwise(pl.lit(None, pl.String)).alias(name)
+            for name in self.hidden.columns
+        )
+
+    def labels(self, lang: Language = "fr") -> pl.DataFrame:
+        """The table as shown: counts formatted, ``< 5`` for small counts, ``X`` for complements.
+
+        Label columns (those never hidden and not numeric) are kept as they are.
+        """
+        columns = {}
+        for name in self.table.columns:
+            if not self.table.schema[name].is_integer():
+                columns[name] = self.table[name]
+                continue
+            columns[name] = pl.Series(
+                name,
+                [
+                    below_threshold(self.threshold) if primary else SUPPRESSED if hidden else format_count(value, lang)
+                    for value, hidden, primary in zip(self.table[name], self.hidden[name], self.primary[name], strict=True)
+                ],
+                pl.String,
+            )
+        return pl.DataFrame(columns)
+
+
+def note(lang: Language = "fr", *, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The sentence an export carries when suppression was applied."""
+    return t("disclosure.note", lang, threshold=threshold, largest_small=threshold - 1)
+
+
+def suppress_counts(
+    table: pl.DataFrame,
+    value_columns: Sequence[str],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    row_total: str | None = None,
+    total_row: pl.Expr | None = None,
+) -> Suppressed:
+    """Hide the small counts of `table` and enough other cells to protect them.
+
+    Parameters
+    ----------
+    table
+        A count table: one row per category, label columns, integer `value_columns`.
+    value_columns
+        The interior count columns (the report's regions).
+    threshold
+        Counts from 1 to ``threshold - 1`` are hidden.
+    row_total
+        The column holding each row's sum of `value_columns`, when the table shows one.
+    total_row
+        A boolean expression selecting the one row that holds the column sums (and, in
+        `row_total`, the grand total), when the table shows one.
+
+    Returns
+    -------
+    Suppressed
+        The masked table and its masks. Every hidden value's feasible interval, given the
+        published values, totals and non-negativity, is at least `threshold` wide.
+
+    Raises
+    ------
+    ValueError
+        When a value is null or negative, `total_row` does not select exactly one row, or a
+        total does not equal the sum it stands for (the arithmetic of protection needs it).
+
+    Examples
+    --------
+    A list with its total: hiding the 2 alone would give it back as 20 - 18, so the smallest
+    other count goes too.
+
+    >>> counts = pl.DataFrame({"announcer": ["ORP", "CMS", "OAI", "total"], "n": [11, 7, 2, 20]})
+    >>> result = suppress_counts(counts, ["n"], total_row=pl.col("announcer") == "total")
+    >>> result.labels()["n"].to_list()
+    ['11', 'X', '< 5', '20']
+    """
+    if threshold < 1:
+        raise ValueError(f"threshold must be at least 1, got {threshold}")
+    value_columns = list(value_columns)
+    if total_row is None:
+        is_total = [False] * table.height
+    else:
+        is_total = table.select(total_row.fill_null(False)).to_series().to_list()
+        if sum(is_total) != 1:
+            raise ValueError(f"total_row selects {sum(is_total)} rows, expected exactly one")
+    counted = [*value_columns, *([row_total] if row_total else [])]
+    if table.select(pl.any_horizontal(pl.col(counted).is_null().any() | (pl.col(counted) < 0).any())).item():
+        raise ValueError(f"counts must be non-negative and present in {counted}")
+
+    # The extended grid: interior rows then the total row, value columns then the row totals;
+    # a total the table does not show is still part of the arithmetic, as unpublished.
+    rows = [r for r, total in enumerate(is_total) if not total]
+    all_values = table.select(value_columns).rows()
+    values = [[int(v) for v in all_values[r]] for r in rows]
+    width = len(value_columns)
+    column_sums = [sum(row[j] for row in values) for j in range(width)]
+    grid = [[*row, sum(row)] for row in values] + [[*column_sums, sum(column_sums)]]
+    published = [[True] * width + [row_total is not None] for _ in rows]
+    published.append([total_row is not None] * width + [total_row is not None and row_total is not None])
+    _check_totals(table, value_columns, row_total, rows, is_total, grid)
+
+    primary = {
+        (i, j) for i, line in enumerate(grid) for j, v in enumerate(line) if published[i][j] and is_small(v, threshold)
+    }
+    hidden = _protect(grid, published, primary, threshold)
+
+    # Back from grid coordinates to the table's rows and columns.
+    positions = {i: r for i, r in enumerate(rows)}
+    if total_row is not None:
+        positions[len(rows)] = is_total.index(True)
+    columns = {j: name for j, name in enumerate(value_columns)}
+    if row_total is not None:
+        columns[width] = row_total
+    hidden_mask = _mask(table, {(positions[i], columns[j]) for i, j in hidden if published[i][j]})
+    primary_mask = _mask(table, {(positions[i], columns[j]) for i, j in primary})
+    masked = table.with_columns(
+        pl.when(hidden_mask[name]).then(None).otherwise(pl.col(name)).alias(name) for name in counted
+    )
+    return Suppressed(table=masked, hidden=hidden_mask, primary=primary_mask, threshold=threshold)
+
+
+def _check_totals(table, value_columns, row_total, rows, is_total, grid) -> None:
+    """Refuse tables whose published totals are not the sums they claim to be."""
+    if row_total is not None:
+        sums = table.select(pl.sum_horizontal(value_columns) == pl.col(row_total)).to_series()
+        if not sums.all():
+            raise ValueError(f"{row_total} is not the sum of {value_columns} in every row")
+    if True in is_total:
+        shown = table.row(is_total.index(True), named=True)
+        if [shown[name] for name in value_columns] != grid[-1][: len(value_columns)]:
+            raise ValueError("the total row is not the sum of the other rows")
+
+
+def _mask(table: pl.DataFrame, cells: set[tuple[int, str]]) -> pl.DataFrame:
+    """A boolean frame shaped like `table`, True at `cells` (row position, column name)."""
+    return pl.DataFrame(
+        {name: [(r, name) in cells for r in range(table.height)] for name in table.columns},
+        schema={name: pl.Boolean for name in table.columns},
+    )
+
+
+# --- the protection engine, on an extended grid -------------------------------------------------
+#
+# Grid cell (i, j): i over interior rows then the total row, j over value columns then the row
+# total. Negating the totals makes every line of the grid sum to zero, so the table is a
+# circulation: cell (i, j) is a flow from row vertex i to column vertex j. A change of the hidden
+# cells that keeps every published number is a circulation on the hidden cells' edges, bounded
+# by non-negativity: an interior cell (or the grand total) can grow without limit and shrink by
+# its value; a margin, stored negated, the other way round.
+
+
+def _protect(grid: list[list[int]], published: list[list[bool]], primary: set, threshold: int) -> set:
+    """The hidden cells: `primary`, unpublished cells, and complements until all are protected."""
+    hidden = set(primary) | {(i, j) for i, line in enumerate(published) for j, shown in enumerate(line) if not shown}
+    while True:
+        failing = sorted(
+            (cell for cell in hidden if published[cell[0]][cell[1]]
+             and _feasible_width(grid, hidden, cell, threshold) < threshold),
+            key=lambda cell: (cell not in primary, cell),
+        )
+        if not failing:
+            return hidden
+        i, j = failing[0]
+        shown = [
+            (a, b) for a, line in enumerate(published) for b, is_published in enumerate(line)
+            if is_published and (a, b) not in hidden
+        ]
+        candidates = [(a, b) for a, b in shown if a == i or b == j] or shown
+        if not candidates:
+            return hidden  # everything published is hidden: nothing more can be done
+        last_row, last_column = len(grid) - 1, len(grid[0]) - 1
+
+        def cost(cell, i=i, j=j):
+            a, b = cell
+            fixes = _feasible_width(grid, hidden | {cell}, (i, j), threshold) >= threshold
+            return (not fixes, a == last_row or b == last_column, grid[a][b] == 0, grid[a][b], cell)
+
+        hidden.add(min(candidates, key=cost))
+
+
+def _capacities(grid: list[list[int]], cell: tuple[int, int]) -> tuple[int, int]:
+    """How far the signed value of `cell` can rise and fall before a count turns negative."""
+    i, j = cell
+    value = grid[i][j]
+    is_margin = (i == len(grid) - 1) != (j == len(grid[0]) - 1)
+    return (value, _INFINITE) if is_margin else (_INFINITE, value)
+
+
+def _feasible_width(grid: list[list[int]], hidden: set, cell: tuple[int, int], enough: int) -> int:
+    """The width of `cell`'s feasible interval, or any number >= `enough` once that is certain.
+
+    Raising the cell by d needs d units of flow back from its column to its row through the
+    other hidden cells; lowering it, from its row to its column. A hidden cell that is a bridge
+    of the hidden cells' graph (on no cycle) gets width 0: subtraction recovers it.
+    """
+    n_rows = len(grid)
+    size = n_rows + len(grid[0])
+    capacity = [[0] * size for _ in range(size)]
+    for a, b in hidden:
+        if (a, b) != cell:
+            up, down = _capacities(grid, (a, b))
+            capacity[a][n_rows + b] += up
+            capacity[n_rows + b][a] += down
+    up, down = _capacities(grid, cell)
+    row, column = cell[0], n_rows + cell[1]
+    fall = min(down, _max_flow([line[:] for line in capacity], row, column, enough))
+    rise = min(up, _max_flow(capacity, column, row, max(enough - fall, 0)))
+    return fall + rise
+
+
+def _max_flow(capacity: list[list[int]], source: int, sink: int, enough: int) -> int:
+    """Edmonds–Karp maximum flow, stopping once `enough` is reached (modifies `capacity`)."""
+    flow = 0
+    while flow < enough:
+        parent = {source: source}
+        queue = deque([source])
+        while queue and sink not in parent:
+            u = queue.popleft()
+            for v, c in enumerate(capacity[u]):
+                if c > 0 and v not in parent:
+                    parent[v] = u
+                    queue.append(v)
+        if sink not in parent:
+            return flow
+        path, v = [], sink
+        while v != source:
+            path.append((parent[v], v))
+            v = parent[v]
+        push = min(capacity[u][v] for u, v in path)
+        for u, v in path:
+            capacity[u][v] -= push
+            capacity[v][u] += push
+        flow += push
+    return flow
