@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from dashboard.db.load import load_dataset
 from queries import coaching, network, overlap, situations, youth
+from queries.filters import rows_of_year
 from queries.summary import with_published, year_in_brief
 
 
@@ -37,7 +38,7 @@ def report_tables(
     summary = year_in_brief(frames, year, previous_year, regions=regions)
     if not regions:  # the published report is canton-wide
         summary = with_published(summary, frames["published"], year)
-    result = overlap.overlap_summary(frames["followups"].filter(pl.col("year") == year), year, regions=regions)
+    result = overlap.overlap_summary(rows_of_year(frames["followups"], year), year, regions=regions)
     rate = coaching.reinsertion_rate(frames["coaching"], year, regions=regions)
     detection = situations.early_detection(frames["situations"], year, regions=regions)
     return {
