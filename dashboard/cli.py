@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard import settings
 from dashboard.datasets import DATASETS, INSTITUTIONS, REGIONS, SOURCES
 from dashboard.i18n import LANGUAGES, t
 
@@ -68,6 +69,27 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+
+    # Roles are checked by dashboard.auth.accounts (importing the schema here would slow every command).
+    users = commands.add_parser("users", help="accounts: add, list, set-role, reset-password, reset-totp, disable")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    add = user_commands.add_parser("add", help="create an account; prints its one-time password once")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="admin, analyst, viewer or presenter")
+    add.add_argument("--name", help="display name (default: the username)")
+    user_commands.add_parser("list", help="every account, without hashes or secrets")
+    set_role = user_commands.add_parser("set-role", help="change an account's role (ends its sessions)")
+    set_role.add_argument("username")
+    set_role.add_argument("role", help="admin, analyst, viewer or presenter")
+    for name, text in (
+        ("reset-password", "a new one-time password (prints it once; unlocks; ends sessions)"),
+        ("reset-totp", "forget the second factor: the user enrols again at the next login"),
+        ("disable", "no more logins for this account (ends its sessions)"),
+    ):
+        user_commands.add_parser(name, help=text).add_argument("username")
+
+    secrets_parser = commands.add_parser("secrets", help="local secrets file (.streamlit/secrets.toml)")
+    secrets_parser.add_argument("action", choices=["init"])
     return parser
 
 
@@ -75,10 +97,20 @@ def _sheet(value: str | None) -> str | int | None:
     return int(value) if value is not None and value.isdigit() else value
 
 
-def _engine():
+def _engine(lang: str):
+    """The migrated database; on its first use without any account, creates the first admin.
+
+    The one-time password goes to stderr, so that the output of e.g. ``cii overlap`` stays
+    clean JSON; it is shown once and never stored in clear.
+    """
+    from dashboard.auth.accounts import ensure_first_admin
     from dashboard.db.engine import ensure_database
 
-    return ensure_database()
+    engine = ensure_database()
+    password = ensure_first_admin(engine)
+    if password is not None:
+        print(t("auth.cli_first_admin", lang, username="admin", password=password), file=sys.stderr)
+    return engine
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -88,7 +120,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(t("cli.file_not_found", args.lang, path=args.file), file=sys.stderr)
         return EXIT_REFUSED
     outcome = import_file(
-        _engine(), args.dataset, args.file, source=args.source, year=args.year, uploaded_by=args.by, sheet=_sheet(args.sheet)
+        _engine(args.lang), args.dataset, args.file, source=args.source, year=args.year, uploaded_by=args.by, sheet=_sheet(args.sheet)
     )
     for line in outcome.report.lines(args.lang):
         print(line, file=sys.stdout if outcome.ok else sys.stderr)
@@ -102,7 +134,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_uploads(args: argparse.Namespace) -> int:
     from dashboard.db.store import list_uploads
 
-    history = list_uploads(_engine(), dataset=args.dataset)
+    history = list_uploads(_engine(args.lang), dataset=args.dataset)
     if history.is_empty():
         print(t("cli.no_uploads", args.lang))
     else:
@@ -115,7 +147,7 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
     from dashboard.db.store import StoreError, rollback
 
     try:
-        result = rollback(_engine(), args.upload_id, by=args.by)
+        result = rollback(_engine(args.lang), args.upload_id, by=args.by)
     except StoreError as error:
         print(error.message(args.lang), file=sys.stderr)
         return EXIT_REFUSED
@@ -158,11 +190,15 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from dashboard.auth.accounts import create_demo_accounts
     from dashboard.demo import database_is_empty, load_demo
 
-    engine = _engine()
+    engine = _engine(args.lang)
+    demo_accounts = settings.VAR_DIR / "demo-accounts.txt"
     if args.if_empty and not database_is_empty(engine):
         print(t("cli.demo_skipped", args.lang))
+        if demo_accounts.is_file():  # their passwords are kept: only a full `cii demo` renews them
+            print(t("auth.cli_demo_accounts_kept", args.lang, path=demo_accounts))
         return EXIT_OK
     refused = 0
     for entry, outcome in load_demo(engine):
@@ -173,6 +209,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 print(f"  {line}", file=sys.stderr)
         else:
             print(f"{entry.file}: {outcome.stored.message(args.lang)}")
+    created = create_demo_accounts(engine, demo_accounts)
+    print(t("auth.cli_demo_accounts", args.lang, path=demo_accounts))
+    for role, (username, password) in created.items():
+        print(t("auth.cli_demo_account", args.lang, role=role, username=username, password=password))
     return EXIT_REFUSED if refused else EXIT_OK
 
 
@@ -180,7 +220,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from dashboard.indicators import render, report_tables
 
     previous = args.compare if args.compare is not None else args.year - 1
-    tables = report_tables(_engine(), args.year, previous, regions=args.region)
+    tables = report_tables(_engine(args.lang), args.year, previous, regions=args.region)
     if args.table:
         if args.table not in tables:
             print(t("cli.unknown_table", args.lang, table=args.table, tables=", ".join(tables)), file=sys.stderr)
@@ -195,14 +235,63 @@ def _cmd_overlap(args: argparse.Namespace) -> int:
 
     from dashboard.indicators import overlap_json
 
-    result = overlap_json(_engine(), args.year, regions=args.region, institutions=args.institution)
+    result = overlap_json(_engine(args.lang), args.year, regions=args.region, institutions=args.institution)
     print(json.dumps(result, ensure_ascii=False))
     return EXIT_OK
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    _engine()  # created and migrated to the latest schema on first use
+    _engine(args.lang)  # created and migrated to the latest schema on first use
     print(t("cli.db_ready", args.lang))
+    return EXIT_OK
+
+
+def _cli_actor() -> str:
+    """Who acts, for the audit log: the operating-system user at the command line."""
+    return f"cli:{os.environ.get('USER', 'unknown')}"
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from dashboard.auth import accounts
+
+    engine = _engine(args.lang)
+    actor, lang, username = _cli_actor(), args.lang, getattr(args, "username", None)
+    try:
+        match args.users_command:
+            case "add":
+                password = accounts.create_account(engine, username, args.role, display_name=args.name, actor=actor)
+                print(t("auth.cli_user_created", lang, username=username, role=args.role, password=password))
+            case "list":
+                table = accounts.list_accounts(engine)
+                if table.is_empty():
+                    print(t("auth.cli_no_accounts", lang))
+                else:
+                    with __import__("polars").Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+                        print(table)
+            case "set-role":
+                accounts.set_role(engine, username, args.role, actor=actor)
+                print(t("auth.cli_role_set", lang, username=username, role=args.role))
+            case "reset-password":
+                password = accounts.reset_password(engine, username, actor=actor)
+                print(t("auth.cli_password_reset", lang, username=username, password=password))
+            case "reset-totp":
+                accounts.reset_totp(engine, username, actor=actor)
+                print(t("auth.cli_totp_reset", lang, username=username))
+            case "disable":
+                accounts.disable(engine, username, actor=actor)
+                print(t("auth.cli_disabled", lang, username=username))
+    except accounts.AccountError as error:
+        print(error.message(lang), file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def _cmd_secrets(args: argparse.Namespace) -> int:
+    from dashboard.auth.keys import init_local_secrets, secrets_file
+
+    path = secrets_file()
+    key = "auth.cli_secrets_written" if init_local_secrets(path) else "auth.cli_secrets_exist"
+    print(t(key, args.lang, path=path))
     return EXIT_OK
 
 
@@ -216,6 +305,8 @@ _COMMANDS = {
     "indicators": _cmd_indicators,
     "overlap": _cmd_overlap,
     "db": _cmd_db,
+    "users": _cmd_users,
+    "secrets": _cmd_secrets,
 }
 
 

@@ -41,3 +41,22 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     texts = catalogue()[key]
     text = texts.get(lang) or texts[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+class TranslatedError(Exception):
+    """An error whose text is a catalogue message: ``message(lang)`` in French or German.
+
+    Raised with the message key and its parameters, ``StoreError("store.unknown_upload",
+    upload_id=7)``; ``str(error)`` is the French text (logs, the command line's default).
+    """
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message(DEFAULT_LANGUAGE)

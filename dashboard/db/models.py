@@ -170,3 +170,75 @@ DATASET_TABLES: dict[str, sa.Table] = {
 """Dataset name -> its table (same name)."""
 
 metadata = Base.metadata
+
+
+# --- Access and trust (issue 5): accounts, server-side sessions, the append-only audit log ---
+
+ROLES = ("admin", "analyst", "viewer", "presenter")
+"""The application's roles (DESIGN.md §1); dashboard.auth.accounts re-exports them."""
+
+
+class AccountRow(Base):
+    """One login. Only a bcrypt hash of the password and a Fernet token of the TOTP secret."""
+
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean)
+    disabled: Mapped[bool] = mapped_column(sa.Boolean)
+    # Consecutive failed logins, counted in SQL (several app processes share the database).
+    failed_logins: Mapped[int] = mapped_column(sa.Integer)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
+
+
+ACCOUNTS: sa.Table = AccountRow.__table__  # type: ignore[assignment]
+
+
+class SessionRow(Base):
+    """One login session, revocable server-side (the re-login cookie alone is not)."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("accounts.username"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # The expiry of the re-login cookie issued with this session: how a cookie finds it again.
+    cookie_expires: Mapped[float | None] = mapped_column(sa.Double)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(sa.String(32))
+
+    __table_args__ = (sa.Index("ix_sessions_username_cookie_expires", "username", "cookie_expires"),)
+
+
+SESSIONS: sa.Table = SessionRow.__table__  # type: ignore[assignment]
+
+
+class AuditRow(Base):
+    """One audited event. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    target: Mapped[str | None] = mapped_column(sa.String(255))
+    # No foreign key: the log outlives anything it mentions and must never block a write.
+    upload_id: Mapped[int | None] = mapped_column(ID_TYPE)
+    page: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+AUDIT_LOG: sa.Table = AuditRow.__table__  # type: ignore[assignment]

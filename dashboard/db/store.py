@@ -23,24 +23,13 @@ from dashboard.datasets import DATASETS, Dataset
 from dashboard.db.load import frame_schema
 from dashboard.db.models import DATA_VERSION, DATASET_TABLES, UPLOADS, stored_name
 from dashboard.formatting import format_count
-from dashboard.i18n import t
+from dashboard.i18n import TranslatedError, t
 
 _CHUNK_ROWS = 100_000  # bounds the memory of the text or tuples handed to the driver at once
 
 
-class StoreError(Exception):
+class StoreError(TranslatedError):
     """A refused store or rollback; ``message(lang)`` explains it to the user."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str = "fr") -> str:
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message("fr")
 
 
 @dataclass(frozen=True)

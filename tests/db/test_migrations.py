@@ -11,10 +11,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from dashboard.db.engine import alembic_config, ensure_database, get_engine, migrate
+from dashboard.db.engine import SCHEMA_REVISION, alembic_config, ensure_database, get_engine, migrate
 from dashboard.db.models import DATASET_TABLES, metadata
 
-ALL_TABLES = {"alembic_version", "data_version", "uploads", *DATASET_TABLES}
+ACCESS_TABLES = {"accounts", "sessions", "audit_log"}
+ALL_TABLES = {"alembic_version", "data_version", "uploads", *DATASET_TABLES, *ACCESS_TABLES}
 
 
 def _schema_diff(engine: sa.Engine, target: sa.MetaData) -> list:
@@ -75,6 +76,9 @@ def test_indexes_are_the_models_indexes(database_url):
         **{name: {f"ix_{name}_upload_id": (("upload_id",), False)} for name in DATASET_TABLES},
         "alembic_version": {},
         "data_version": {},
+        "accounts": {},
+        "sessions": {"ix_sessions_username_cookie_expires": (("username", "cookie_expires"), False)},
+        "audit_log": {"ix_audit_log_at": (("at",), False), "ix_audit_log_actor": (("actor",), False)},
     }
 
     assert _indexes(engine) == dict(sorted(expected.items()))
@@ -90,7 +94,7 @@ def test_migrate_twice_and_from_another_directory(database_url, tmp_path, monkey
         versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
         data_version = connection.exec_driver_sql("SELECT id, version FROM data_version").all()
 
-    assert (versions, data_version) == ([("0001",)], [(1, 0)])
+    assert (versions, data_version) == ([(SCHEMA_REVISION,)], [(1, 0)])
 
 
 def test_downgrade_to_base_then_upgrade_again(database_url):
@@ -159,4 +163,4 @@ def test_an_old_database_is_still_migrated(engine):
     _migrated.discard(url)
     ensure_database(url)
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == SCHEMA_REVISION
