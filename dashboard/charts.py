@@ -56,6 +56,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard.disclosure import TableFlags
 from dashboard.exports import ColumnFormat
 from dashboard.formatting import (
     Language,
@@ -206,6 +207,10 @@ class ChartSpec:
         The unit of the values, as on the value axis (``Personnes``, ``Part (%)``).
     formats
         Display format of the table's numeric columns, for the exports and ``st.dataframe``.
+    flags
+        The cells hidden by small-count suppression (``dashboard.disclosure``): null in
+        `table`, flagged ``< 5`` or ``X`` here; the exports write the flags and the
+        suppression note. None for an unsuppressed table.
     """
 
     figure: go.Figure | None
@@ -216,6 +221,7 @@ class ChartSpec:
     footnotes: tuple[str, ...] = ()
     unit: str = ""
     formats: Mapping[str, ColumnFormat] = field(default_factory=dict)
+    flags: TableFlags | None = None
 
 
 # --- labels and numbers -----------------------------------------------------------------------

@@ -11,9 +11,14 @@ knowledge form an interval; the cell is protected when that interval is at least
 wide. The interval is computed exactly, not by the usual "two hidden cells per line" rule of
 thumb, which misses a cell that joins two suppression patterns (a bridge, see
 ``_feasible_width``): a two-way table with its margins is a network (each cell a flow from its
-row to its column, every line summing to zero once totals are negated), so the largest change
-of one cell is a maximum flow through the other hidden cells. Real and integer bounds agree
-because network matrices are totally unimodular.
+row to its column, every line summing to zero once totals are negated), and so is a
+hierarchical table whose parent rows add up their children (:func:`suppress_tree`, e.g. the T1
+provenances, the institutional ones by institution); the largest change of one cell is a
+maximum flow through the other hidden cells. Real and integer bounds agree because network
+matrices are totally unimodular.
+
+Two tables that share a count (the same total in both) are one network, not two: suppress them
+together (as one hierarchy) or the second can give back what the first hid.
 
 Choices, documented because they are policy rather than arithmetic:
 
@@ -21,14 +26,21 @@ Choices, documented because they are policy rather than arithmetic:
   blank most of the sparse tables of the report. Zeros may still be hidden as a last-resort
   complement.
 - Totals are counts too: a row total of 2 is a primary suppression like any cell.
-- Complements prefer, in order, a cell that protects the failing cell at once, an interior cell
-  over a total, a non-zero cell, and the smallest value (the least information lost).
+- Complements prefer, in order, a cell that protects the failing cell at once (wherever it
+  is: with one region selected, the region's column and the canton's are the same numbers,
+  and the cell that closes the pattern sits in the other one), a cell in a line of the failing
+  cell, an interior cell over a total, a non-zero cell, and the smallest value (the least
+  information lost).
 - The attacker model ignores what the label ``< 5`` itself says (the value is 1 to 4); that
   range is the published statement, the protection is that the totals do not narrow it to a
   single value.
 
-Pure polars and Python; no streamlit. Wiring into pages, charts and exports is the job of the
-layers that render them.
+Shown tables carry their flags in a :class:`TableFlags` (``< 5`` for a small count, ``X`` for a
+complement, the BFS flag of a value hidden for confidentiality), beside a table that holds null
+at those cells: the exports write the flags and :func:`note` (``dashboard.exports``), and the
+hidden value itself is never in the table, the figure or the text (``dashboard.public``).
+
+Pure polars and Python; no streamlit.
 """
 
 from __future__ import annotations
@@ -233,7 +245,7 @@ def suppress_counts(
     primary = {
         (i, j) for i, line in enumerate(grid) for j, v in enumerate(line) if published[i][j] and is_small(v, threshold)
     }
-    hidden = _protect(grid, published, primary, threshold)
+    hidden = _protect(_grid_network(grid, published), primary, threshold)
 
     # Back from grid coordinates to the table's rows and columns.
     positions = {i: r for i, r in enumerate(rows)}
@@ -248,6 +260,140 @@ def suppress_counts(
         pl.when(hidden_mask[name]).then(None).otherwise(pl.col(name)).alias(name) for name in counted
     )
     return Suppressed(table=masked, hidden=hidden_mask, primary=primary_mask, threshold=threshold)
+
+
+def suppress_tree(
+    table: pl.DataFrame,
+    value: str,
+    *,
+    node: str,
+    parent: str,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> Suppressed:
+    """Hide the small counts of a hierarchical table and enough other rows to protect them.
+
+    Each row is a count; a row that other rows name as their `parent` is their sum (a total or
+    a subtotal), every row is published. The T1 provenances are one such table: the situations
+    received (the root), by provenance, and the institutional ones by institution; suppressing
+    the two report tables apart would let the shared "institutional" count undo either.
+
+    Parameters
+    ----------
+    table
+        One row per count: `node` (a unique id), `parent` (the id of the row it adds up into;
+        null for a root) and the integer `value`.
+    value
+        The count column.
+    node, parent
+        The id columns.
+    threshold
+        Counts from 1 to ``threshold - 1`` are hidden.
+
+    Returns
+    -------
+    Suppressed
+        As :func:`suppress_counts`, the masks True in the `value` column only.
+
+    Raises
+    ------
+    ValueError
+        When an id is null or repeated, a parent is unknown, the parents form a cycle, a count
+        is null or negative, or a parent is not the sum of its children.
+
+    Examples
+    --------
+    The 2 takes its smallest sibling with it: the subtotal 21 then says only that the two hidden
+    counts add up to 9, so each lies anywhere from 0 to 9.
+
+    >>> rows = pl.DataFrame({"id": ["all", "inst", "private", "ORP", "OAI", "CMS"],
+    ...     "parent": [None, "all", "all", "inst", "inst", "inst"], "n": [29, 21, 8, 12, 7, 2]})
+    >>> suppress_tree(rows, "n", node="id", parent="parent").labels()["n"].to_list()
+    ['29', '21', '8', '12', 'X', '< 5']
+    """
+    if threshold < 1:
+        raise ValueError(f"threshold must be at least 1, got {threshold}")
+    ids = table.get_column(node).to_list()
+    parents = table.get_column(parent).to_list()
+    counts = table.get_column(value).to_list()
+    if None in ids or len(set(ids)) != len(ids):
+        raise ValueError(f"{node} must be unique and present")
+    if any(count is None or count < 0 for count in counts):
+        raise ValueError(f"counts must be non-negative and present in {value}")
+    position = {name: r for r, name in enumerate(ids)}
+    unknown = [name for name in parents if name is not None and name not in position]
+    if unknown:
+        raise ValueError(f"unknown {parent}: {unknown}")
+    for r in range(len(ids)):  # walking up from every row must end at a root
+        seen, current = set(), r
+        while parents[current] is not None:
+            if current in seen:
+                raise ValueError(f"{parent} forms a cycle through {ids[r]!r}")
+            seen.add(current)
+            current = position[parents[current]]
+    children: dict[int, list[int]] = {}
+    for r, name in enumerate(parents):
+        if name is not None:
+            children.setdefault(position[name], []).append(r)
+    for r, members in children.items():
+        if sum(counts[c] for c in members) != counts[r]:
+            raise ValueError(f"{ids[r]!r} is not the sum of its children")
+
+    # Vertex 0 is the ground; a parent row r is vertex r + 1.
+    edges = {
+        (r, 0): _Edge(
+            tail=r + 1 if r in children else 0,
+            head=position[parents[r]] + 1 if parents[r] is not None else 0,
+            value=int(counts[r]),
+            published=True,
+            total=r in children,
+        )
+        for r in range(len(ids))
+    }
+    primary = {key for key, edge in edges.items() if is_small(edge.value, threshold)}
+    hidden = _protect(edges, primary, threshold)
+    hidden_mask = _mask(table, {(r, value) for r, _ in hidden})
+    primary_mask = _mask(table, {(r, value) for r, _ in primary})
+    masked = table.with_columns(
+        pl.when(hidden_mask[value]).then(None).otherwise(pl.col(value)).alias(value)
+    )
+    return Suppressed(table=masked, hidden=hidden_mask, primary=primary_mask, threshold=threshold)
+
+
+def mark(hidden: bool, primary: bool, threshold: int = DEFAULT_THRESHOLD) -> str | None:
+    """The flag of a hidden cell as shown: ``< 5`` for a small count, ``X`` for any other.
+
+    >>> mark(True, True), mark(True, False), mark(False, False)
+    ('< 5', 'X', None)
+    """
+    if not hidden:
+        return None
+    return below_threshold(threshold) if primary else SUPPRESSED
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: DataFrames do not compare with ==
+class TableFlags:
+    """The hidden cells of a shown table and the flag each one reads.
+
+    Carried beside a table whose hidden cells are null (``ChartSpec.flags``), so that every
+    export writes the flags and the :func:`note` without the page having to remember it.
+
+    Attributes
+    ----------
+    cells
+        A frame of the table's height with one String column per table column that has
+        hidden cells (same name): the flag (``< 5`` or ``X``, see :func:`mark`) where a cell
+        is hidden, null elsewhere.
+    threshold
+        The threshold applied.
+    """
+
+    cells: pl.DataFrame
+    threshold: int = DEFAULT_THRESHOLD
+
+    @property
+    def applied(self) -> bool:
+        """Whether any cell is flagged (the export then carries :func:`note`)."""
+        return any(self.cells.get_column(name).is_not_null().any() for name in self.cells.columns)
 
 
 def _check_totals(table, value_columns, row_total, rows, is_total, grid) -> None:
@@ -270,72 +416,92 @@ def _mask(table: pl.DataFrame, cells: set[tuple[int, str]]) -> pl.DataFrame:
     )
 
 
-# --- the protection engine, on an extended grid -------------------------------------------------
+# --- the protection engine, on a network --------------------------------------------------------
 #
-# Grid cell (i, j): i over interior rows then the total row, j over value columns then the row
-# total. Negating the totals makes every line of the grid sum to zero, so the table is a
-# circulation: cell (i, j) is a flow from row vertex i to column vertex j. A change of the hidden
-# cells that keeps every published number is a circulation on the hidden cells' edges, bounded
-# by non-negativity: an interior cell (or the grand total) can grow without limit and shrink by
-# its value; a margin, stored negated, the other way round.
+# Every table the dashboard publishes with totals is a network: each sum constraint is a vertex,
+# each count an edge, oriented so that every vertex conserves flow (what enters is what leaves).
+# A two-way table: cell (i, j) flows from row vertex i to column vertex j; a margin, stored as
+# the sum of its line, flows back from its column vertex to its row vertex (it leaves the row
+# and the column it closes); the grand total flows from the total row to the total column. A
+# hierarchy: a row flows from its own vertex (or the ground, for a leaf) to its parent's vertex
+# (or the ground, for a root). A change of the hidden counts that keeps every published number is
+# then a circulation on the hidden edges: each can grow without limit and shrink by its value.
 
 
-def _protect(grid: list[list[int]], published: list[list[bool]], primary: set, threshold: int) -> set:
-    """The hidden cells: `primary`, unpublished cells, and complements until all are protected."""
-    hidden = set(primary) | {(i, j) for i, line in enumerate(published) for j, shown in enumerate(line) if not shown}
+@dataclass(frozen=True)
+class _Edge:
+    tail: int
+    head: int
+    value: int
+    published: bool
+    total: bool  # a sum of other counts: complements prefer the counts it adds up
+
+
+def _grid_network(
+    grid: list[list[int]], published: list[list[bool]]
+) -> dict[tuple[int, int], _Edge]:
+    """The extended grid of a two-way table as a network; keys are grid cells (i, j)."""
+    n_rows, last_row, last_column = len(grid), len(grid) - 1, len(grid[0]) - 1
+    edges = {}
+    for i, line in enumerate(grid):
+        for j, value in enumerate(line):
+            row, column = i, n_rows + j
+            margin = (i == last_row) != (j == last_column)
+            tail, head = (column, row) if margin else (row, column)
+            total = i == last_row or j == last_column
+            edges[i, j] = _Edge(tail, head, value, published[i][j], total)
+    return edges
+
+
+def _protect(edges: dict[tuple[int, int], _Edge], primary: set, threshold: int) -> set:
+    """The hidden edges: `primary`, unpublished ones, and complements until all are protected."""
+    hidden = set(primary) | {key for key, edge in edges.items() if not edge.published}
+    order = sorted(edges)
     while True:
         failing = sorted(
-            (cell for cell in hidden if published[cell[0]][cell[1]]
-             and _feasible_width(grid, hidden, cell, threshold) < threshold),
-            key=lambda cell: (cell not in primary, cell),
+            (key for key in hidden if edges[key].published
+             and _feasible_width(edges, hidden, key, threshold) < threshold),
+            key=lambda key: (key not in primary, key),
         )
         if not failing:
             return hidden
-        i, j = failing[0]
-        shown = [
-            (a, b) for a, line in enumerate(published) for b, is_published in enumerate(line)
-            if is_published and (a, b) not in hidden
-        ]
-        candidates = [(a, b) for a, b in shown if a == i or b == j] or shown
+        key = failing[0]
+        ends = {edges[key].tail, edges[key].head}
+        candidates = [other for other in order if edges[other].published and other not in hidden]
         if not candidates:
             return hidden  # everything published is hidden: nothing more can be done
-        last_row, last_column = len(grid) - 1, len(grid[0]) - 1
 
-        def cost(cell, i=i, j=j):
-            a, b = cell
-            fixes = _feasible_width(grid, hidden | {cell}, (i, j), threshold) >= threshold
-            return (not fixes, a == last_row or b == last_column, grid[a][b] == 0, grid[a][b], cell)
+        def cost(candidate, key=key):
+            edge = edges[candidate]
+            fixes = _feasible_width(edges, hidden | {candidate}, key, threshold) >= threshold
+            adjacent = bool(ends & {edge.tail, edge.head})
+            return (not fixes, not adjacent, edge.total, edge.value == 0, edge.value, candidate)
 
         hidden.add(min(candidates, key=cost))
 
 
-def _capacities(grid: list[list[int]], cell: tuple[int, int]) -> tuple[int, int]:
-    """How far the signed value of `cell` can rise and fall before a count turns negative."""
-    i, j = cell
-    value = grid[i][j]
-    is_margin = (i == len(grid) - 1) != (j == len(grid[0]) - 1)
-    return (value, _INFINITE) if is_margin else (_INFINITE, value)
+def _feasible_width(
+    edges: dict[tuple[int, int], _Edge], hidden: set, key: tuple[int, int], enough: int
+) -> int:
+    """The width of `key`'s feasible interval, or any number >= `enough` once that is certain.
 
-
-def _feasible_width(grid: list[list[int]], hidden: set, cell: tuple[int, int], enough: int) -> int:
-    """The width of `cell`'s feasible interval, or any number >= `enough` once that is certain.
-
-    Raising the cell by d needs d units of flow back from its column to its row through the
-    other hidden cells; lowering it, from its row to its column. A hidden cell that is a bridge
-    of the hidden cells' graph (on no cycle) gets width 0: subtraction recovers it.
+    Raising the count by d needs d units of flow back from its head to its tail through the
+    other hidden edges; lowering it, from its tail to its head. A hidden edge that is a bridge
+    of the hidden edges' graph (on no cycle) gets width 0: subtraction recovers it. An edge in
+    no sum at all (a loop) is unconstrained.
     """
-    n_rows = len(grid)
-    size = n_rows + len(grid[0])
+    edge = edges[key]
+    if edge.tail == edge.head:
+        return enough
+    size = 1 + max(max(other.tail, other.head) for other in edges.values())
     capacity = [[0] * size for _ in range(size)]
-    for a, b in hidden:
-        if (a, b) != cell:
-            up, down = _capacities(grid, (a, b))
-            capacity[a][n_rows + b] += up
-            capacity[n_rows + b][a] += down
-    up, down = _capacities(grid, cell)
-    row, column = cell[0], n_rows + cell[1]
-    fall = min(down, _max_flow([line[:] for line in capacity], row, column, enough))
-    rise = min(up, _max_flow(capacity, column, row, max(enough - fall, 0)))
+    for other_key in hidden:
+        if other_key != key:
+            other = edges[other_key]
+            capacity[other.tail][other.head] += _INFINITE
+            capacity[other.head][other.tail] += other.value
+    fall = min(edge.value, _max_flow([line[:] for line in capacity], edge.tail, edge.head, enough))
+    rise = _max_flow(capacity, edge.head, edge.tail, max(enough - fall, 0))
     return fall + rise
 
 

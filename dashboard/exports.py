@@ -20,6 +20,17 @@ The count format is written ``#,##0`` rather than ``#'##0``: in a format code ``
 group separator of the reader's regional settings", which Swiss Excel shows as ``'``, whereas a
 literal ``'`` would sit at one fixed place and print ``1234'567`` for a million.
 
+**Suppressed cells** (small-count suppression, ``dashboard.disclosure``): a table whose hidden
+cells are null comes with its flags (``flags``, or ``ChartSpec.flags``); both formats write the
+flag in the cell instead of a number, ``< 5`` for a small count and ``X`` (the BFS flag of a
+value hidden for confidentiality) for a value hidden so that a small count cannot be recovered
+from the totals, and add :func:`dashboard.disclosure.note` to the notes. ``< 5`` rather than
+``X`` for the small counts because it is what the screen shows and says more without saying
+too much; the note explains both. A flagged cell that still holds a value is refused: an
+export never carries a hidden value. In the CSV, the other cells of a flagged column stay
+plain numbers (``1234``, ``0.33``); a program reads the column as text and casts it with
+``strict=False``.
+
 **Formula injection** (OWASP "CSV injection"): a text cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return is prefixed with ``'`` in both formats, so that a spreadsheet
 shows it as text instead of running it. Only text cells are touched: a negative number in a
@@ -37,6 +48,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 import xlsxwriter
 
+from dashboard import disclosure
+from dashboard.formatting import format_chf, format_count, format_number, format_percent
 from dashboard.i18n import t
 
 if TYPE_CHECKING:  # only for annotations: dashboard.charts imports this module
@@ -127,6 +140,94 @@ def _notes(
     return [(neutralize_formula(label), neutralize_formula(text)) for label, text in rows]
 
 
+def _checked_flags(table: pl.DataFrame, flags: pl.DataFrame | None) -> dict[str, list[str | None]]:
+    """The flags of `table` by column (columns without any flag left out), checked.
+
+    Refuses flags that do not fit the table, and a flagged cell that holds a value.
+    """
+    if flags is None:
+        return {}
+    if flags.height != table.height or not set(flags.columns) <= set(table.columns):
+        raise ValueError("the flags do not fit the table: same height, table columns only")
+    found = {}
+    for name in flags.columns:
+        marks = flags.get_column(name).cast(pl.String).to_list()
+        if not any(marks):
+            continue
+        values = table.get_column(name).to_list()
+        pairs = enumerate(zip(marks, values, strict=True))
+        leaked = [row for row, (mark, value) in pairs if mark and value is not None]
+        if leaked:
+            raise ValueError(f"flagged cells of {name!r} hold values (rows {leaked})")
+        found[name] = marks
+    return found
+
+
+def _with_flags(
+    safe: pl.DataFrame, table: pl.DataFrame, flags: Mapping[str, list[str | None]]
+) -> pl.DataFrame:
+    """`safe` (`table` neutralised) with each flagged column as text: the flag, else the value.
+
+    A number written as text is left as it is (``-469`` is no formula); a text cell keeps its
+    neutralised form.
+    """
+    columns = {}
+    for position, name in enumerate(table.columns):
+        if name in flags:
+            source = safe if table.schema[name] == pl.String else table
+            texts = source.to_series(position).cast(pl.String).to_list()
+            cells = [mark or text for mark, text in zip(flags[name], texts, strict=True)]
+            columns[position] = pl.Series(safe.columns[position], cells, pl.String)
+    series = [columns.get(position, safe.to_series(position)) for position in range(safe.width)]
+    return pl.DataFrame(series)
+
+
+def _flags_note(flags: disclosure.TableFlags | None, extra: str | None, lang: str) -> str | None:
+    """The flags line of the notes: `extra` and, when cells are hidden, the suppression note."""
+    parts = [extra] if extra else []
+    if flags is not None and flags.applied:
+        parts.append(disclosure.note(lang, threshold=flags.threshold))
+    return " ".join(parts) or None
+
+
+_DISPLAY = {
+    "count": lambda value, lang: format_count(value, lang),
+    "number": lambda value, lang: format_number(value, 0 if value == int(value or 0) else 1, lang),
+    "percent": lambda value, lang: format_percent(value, lang=lang),
+    "chf": lambda value, lang: format_chf(value, lang=lang),
+    "year": lambda value, lang: "" if value is None else str(value),
+}
+
+
+def flagged_table(
+    table: pl.DataFrame,
+    flags: disclosure.TableFlags | None,
+    formats: Mapping[str, ColumnFormat] | None = None,
+    lang: str = "fr",
+) -> pl.DataFrame:
+    """`table` as shown on screen: each column with hidden cells as text, flags included.
+
+    The flagged columns read like the chart (``1'234``, ``33 %``, ``< 5``, ``X``; ``…`` for a
+    value that is not available); the other columns are left as they are. Without flags, the
+    table itself.
+
+    >>> table = pl.DataFrame({"Région": ["Sion", "Sierre"], "Cas": [12, None]})
+    >>> flags = disclosure.TableFlags(pl.DataFrame({"Cas": [None, "< 5"]}))
+    >>> flagged_table(table, flags, {"Cas": "count"}).rows()
+    [('Sion', '12'), ('Sierre', '< 5')]
+    """
+    found = _checked_flags(table, None if flags is None else flags.cells)
+    formats = formats or {}
+    columns = []
+    for name, marks in found.items():
+        kind = formats.get(name, _default_format(table.schema[name]))
+        show = _DISPLAY.get(kind, lambda value, lang: "" if value is None else str(value))
+        values = table.get_column(name).to_list()
+        texts = [mark or show(value, lang) for mark, value in zip(marks, values, strict=True)]
+        columns.append(pl.Series(name, texts, pl.String))
+    return table.with_columns(columns)
+
+
 def table_to_csv(
     table: pl.DataFrame,
     *,
@@ -137,6 +238,7 @@ def table_to_csv(
     source: str | None = None,
     lang: str = "fr",
     exported_at: dt.datetime | None = None,
+    flags: disclosure.TableFlags | None = None,
 ) -> bytes:
     """`table` as a CSV file for Swiss Excel: UTF-8 with BOM, ``;``-separated, notes below.
 
@@ -160,6 +262,9 @@ def table_to_csv(
         Language of the note labels (``fr`` or ``de``).
     exported_at
         Export time written in the notes; now (local time) when None.
+    flags
+        The cells hidden by small-count suppression (null in `table`): written as their flag
+        (``< 5``, ``X``), with the suppression note among the notes.
 
     Returns
     -------
@@ -183,12 +288,13 @@ def table_to_csv(
     Filtre : Année;2025
     Exporté le;05.01.2026 09:30
     """
-    safe = neutralize_text_cells(table)
+    found = _checked_flags(table, None if flags is None else flags.cells)
+    safe = _with_flags(neutralize_text_cells(table), table, found)
     notes = _notes(
         title=title,
         filters=filters or {},
         footnotes=footnotes,
-        flags_note=flags_note,
+        flags_note=_flags_note(flags, flags_note, lang),
         source=source,
         exported_at=exported_at or dt.datetime.now(),
         lang=lang,
@@ -221,6 +327,7 @@ def table_to_xlsx(
     lang: str = "fr",
     exported_at: dt.datetime | None = None,
     formats: Mapping[str, ColumnFormat] | None = None,
+    flags: disclosure.TableFlags | None = None,
 ) -> bytes:
     """`table` as an Excel workbook: the table on sheet 1, the notes on sheet 2.
 
@@ -230,6 +337,9 @@ def table_to_xlsx(
         Display format per column (:data:`ColumnFormat`); by default integers are counts,
         decimals francs, floats numbers. Shares must be named here as ``percent`` to read
         ``24 %`` (they are 0..1 floats, like any other float).
+    flags
+        As for :func:`table_to_csv`: a hidden cell holds its flag as text, the other cells of
+        its column stay numbers.
 
     Returns
     -------
@@ -238,12 +348,13 @@ def table_to_xlsx(
         as dates, text as text (never as a formula), with a frozen, filterable header row.
     """
     formats = dict(formats or {})
+    found = _checked_flags(table, None if flags is None else flags.cells)
     safe = neutralize_text_cells(table)
     notes = _notes(
         title=title,
         filters=filters or {},
         footnotes=footnotes,
-        flags_note=flags_note,
+        flags_note=_flags_note(flags, flags_note, lang),
         source=source,
         exported_at=exported_at or dt.datetime.now(),
         lang=lang,
@@ -259,6 +370,7 @@ def table_to_xlsx(
     with xlsxwriter.Workbook(buffer, options) as workbook:
         header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        flag_format = workbook.add_format({"align": "right"})  # where the number would stand
         cell_formats = {
             kind: workbook.add_format({"num_format": code}) for kind, code in _EXCEL_FORMATS.items()
         }
@@ -269,7 +381,12 @@ def table_to_xlsx(
             kind = formats.get(original, _default_format(dtype))
             sheet.write_string(0, column, name, header)
             width = len(name)
-            for row, value in enumerate(safe.get_column(name).to_list(), start=1):
+            marks = found.get(original) or [None] * table.height
+            cells = zip(safe.get_column(name).to_list(), marks, strict=True)
+            for row, (value, mark) in enumerate(cells, start=1):
+                if mark:
+                    sheet.write_string(row, column, mark, flag_format)
+                    continue
                 if value is None:
                     continue
                 if isinstance(value, bool):
@@ -308,6 +425,7 @@ def chart_to_csv(
     """The table of a :class:`~dashboard.charts.ChartSpec` as CSV, with its title, notes, source.
 
     `options` are the other keywords of :func:`table_to_csv` (``flags_note``, ``exported_at``).
+    The spec's suppression flags, if any, are always written (:attr:`ChartSpec.flags`).
     """
     return table_to_csv(
         spec.table,
@@ -316,6 +434,7 @@ def chart_to_csv(
         source=spec.source,
         filters=filters,
         lang=lang,
+        flags=spec.flags,
         **options,
     )
 
@@ -323,7 +442,7 @@ def chart_to_csv(
 def chart_to_xlsx(
     spec: ChartSpec, *, filters: Mapping[str, str] | None = None, lang: str = "fr", **options: Any
 ) -> bytes:
-    """The table of a :class:`~dashboard.charts.ChartSpec` as XLSX, its column formats included."""
+    """The table of a :class:`~dashboard.charts.ChartSpec` as XLSX, with its formats and flags."""
     return table_to_xlsx(
         spec.table,
         title=spec.title,
@@ -332,5 +451,11 @@ def chart_to_xlsx(
         filters=filters,
         lang=lang,
         formats=spec.formats,
+        flags=spec.flags,
         **options,
     )
+
+
+def chart_table(spec: ChartSpec, lang: str = "fr") -> pl.DataFrame:
+    """The table of a :class:`~dashboard.charts.ChartSpec` as shown (:func:`flagged_table`)."""
+    return flagged_table(spec.table, spec.flags, spec.formats, lang)

@@ -1,4 +1,10 @@
-"""Small-count suppression: hand-made tables, and a property test with an independent LP."""
+"""Small-count suppression: hand-made tables, and property tests against an independent LP.
+
+The oracle computes each hidden count's feasible interval from what is published by exact
+rational linear programming, written here without the max-flow of the engine; over a network
+(two-way tables, hierarchies) the real and the integer bounds agree, so an interval at least
+`threshold` wide means no integer table narrows the count further.
+"""
 
 from fractions import Fraction
 
@@ -8,7 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from dashboard.disclosure import describe, display, note, suppress_counts, suppress_share
+from dashboard.disclosure import (
+    TableFlags,
+    describe,
+    display,
+    mark,
+    note,
+    suppress_counts,
+    suppress_share,
+    suppress_tree,
+)
 from tests.golden import report_2025 as report
 
 REGIONS = ["Haut-Valais", "Sierre", "Sion", "Martigny", "Monthey"]
@@ -165,16 +180,17 @@ def test_report_section_8_table():
         .select("announcer", "total", *REGIONS)
     )
     result = suppress_counts(frame, REGIONS, row_total="total", total_row=pl.col("announcer") == "total")
-    # BIP/OASI × Haut-Valais (1) is hidden, and so are complements in its row and column
+    # The small counts, and complements in the ORP and CMS rows that close each of them in a
+    # cycle of hidden cells: every total stays published (18 cells hidden, 65 situations)
     expected = pl.DataFrame(
         [
-            ["total", "87", "18", "X", "26", "X", "18"],
+            ["total", "87", "18", "10", "26", "15", "18"],
             ["ORP", "50", "7", "X", "17", "X", "8"],
-            ["CMS", "X", "< 5", "X", "X", "< 5", "X"],
-            ["BIP/OASI", "< 5", "< 5", "0", "< 5", "X", "0"],
-            ["OAI", "< 5", "< 5", "0", "0", "X", "0"],
-            ["OSP/SHE", "< 5", "< 5", "0", "0", "X", "< 5"],
-            ["T1/SFOP", "< 5", "< 5", "0", "0", "X", "< 5"],
+            ["CMS", "27", "< 5", "X", "X", "< 5", "X"],
+            ["BIP/OASI", "< 5", "< 5", "0", "< 5", "0", "0"],
+            ["OAI", "< 5", "< 5", "0", "0", "0", "0"],
+            ["OSP/SHE", "< 5", "< 5", "0", "0", "0", "< 5"],
+            ["T1/SFOP", "< 5", "< 5", "0", "0", "0", "< 5"],
         ],
         schema=["announcer", "total", *REGIONS],
         orient="row",
@@ -244,3 +260,155 @@ def test_display_describe_and_note():
     assert display(4, threshold=3) == "4" and display(2, threshold=3) == "< 3"
     assert describe(2, "fr") == "moins de 5" and describe(2, "de") == "weniger als 5"
     assert "1 bis 4" in note("de") and "« < 5 »" in note("fr")
+
+
+# --- two-way tables with every total ---------------------------------------------------------------
+
+_full_tables = st.integers(2, 4).flatmap(
+    lambda n: st.integers(2, 4).flatmap(
+        lambda w: st.lists(st.lists(st.sampled_from([0, 1, 2, 3, 4, 6, 8, 13, 30]), min_size=w, max_size=w), min_size=n, max_size=n)
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(interior=_full_tables)
+def test_with_row_column_and_grand_totals_no_hidden_cell_can_be_recovered(interior):
+    frame, names = _table(interior)
+    result = suppress_counts(frame, names, row_total="total", total_row=pl.col("label") == "total")
+
+    shown = result.table.select(*names, "total")
+    assert all(v is None or not 1 <= v < 5 for line in shown.iter_rows() for v in line)
+    hidden = _hidden_grid_cells(result, interior, names, row_total=True, total_row=True)
+    for cell, (low, high) in _feasible_intervals(interior, hidden, row_total=True, total_row=True).items():
+        assert high is None or high - low >= 5, (cell, low, high)
+
+
+def test_a_complement_anywhere_that_closes_the_pattern_beats_a_total():
+    # One region selected: its column and the canton's are the same numbers. The ORP's 8 hidden
+    # in both closes a cycle with the two small counts; no total needs to go.
+    frame = pl.DataFrame(
+        {"announcer": ["total", "ORP", "CMS", "OSP/SHE", "T1/SFOP"], "Monthey": [18, 8, 8, 1, 1]}
+    ).with_columns(total=pl.col("Monthey"))
+    result = suppress_counts(frame, ["Monthey"], row_total="total", total_row=pl.col("announcer") == "total")
+
+    assert result.labels().rows() == [
+        ("total", "18", "18"),
+        ("ORP", "X", "X"),
+        ("CMS", "8", "8"),
+        ("OSP/SHE", "< 5", "< 5"),
+        ("T1/SFOP", "< 5", "< 5"),
+    ]
+
+
+# --- hierarchies -----------------------------------------------------------------------------------
+
+
+def _tree_intervals(nodes, hidden):
+    """For each hidden node: (min, max) over hierarchies that fit every published count.
+
+    `nodes` are (id, parent, value) with each parent the sum of its children.
+    """
+    values = {node: value for node, _, value in nodes}
+    variables = sorted(hidden)
+    index = {node: k for k, node in enumerate(variables)}
+    a, b = [], []
+    for parent in {parent for _, parent, _ in nodes if parent is not None}:
+        coefficients, rhs = [0] * len(variables), 0
+        for node, sign in [*((node, 1) for node, up, _ in nodes if up == parent), (parent, -1)]:
+            if node in index:
+                coefficients[index[node]] += sign
+            else:
+                rhs -= sign * values[node]
+        a.append(coefficients)
+        b.append(rhs)
+    intervals = {}
+    for node in hidden:
+        objective = [int(k == index[node]) for k in range(len(variables))]
+        if not a:  # no sum at all: nothing bounds a hidden count from above
+            intervals[node] = (0, None)
+            continue
+        high = _simplex_max(a, b, objective)
+        intervals[node] = (-_simplex_max(a, b, [-v for v in objective]), high)
+    return intervals
+
+
+def _hierarchy(draw_children, leaves):
+    """Nodes (id, parent, value): a root, its children, and some children's own children."""
+    nodes, children_values = [], []
+    for i, grandchildren in enumerate(draw_children):
+        if grandchildren:
+            value = sum(grandchildren)
+            nodes += [(f"c{i}g{j}", f"c{i}", v) for j, v in enumerate(grandchildren)]
+        else:
+            value = leaves[i % len(leaves)]
+        nodes.append((f"c{i}", "root", value))
+        children_values.append(value)
+    return [("root", None, sum(children_values)), *nodes]
+
+
+_counts = st.sampled_from([0, 1, 2, 3, 4, 6, 9, 14])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    children=st.lists(st.lists(_counts, min_size=0, max_size=3), min_size=1, max_size=4),
+    leaves=st.lists(_counts, min_size=1, max_size=4),
+    threshold=st.sampled_from([3, 5]),
+)
+def test_no_hidden_count_of_a_hierarchy_can_be_recovered(children, leaves, threshold):
+    nodes = _hierarchy(children, leaves)
+    frame = pl.DataFrame(nodes, schema={"id": pl.String, "parent": pl.String, "n": pl.Int64}, orient="row")
+
+    result = suppress_tree(frame, "n", node="id", parent="parent", threshold=threshold)
+
+    shown = [v for v in result.table.get_column("n").to_list() if v is not None]
+    assert all(v == 0 or v >= threshold for v in shown)
+    hidden = {node for node, is_hidden in zip(frame["id"], result.hidden["n"], strict=True) if is_hidden}
+    for node, (low, high) in _tree_intervals(nodes, hidden).items():
+        assert high is None or high - low >= threshold, (node, low, high)
+
+
+def test_t1_provenance_of_2025_as_one_hierarchy():
+    # The report's two tables: the 2 of the medical network takes the OSP survey's 39 with it;
+    # the institutions are all 5 or more, and the institutional total stays published.
+    nodes = [
+        ("all", None, 727), ("institutional", "all", 606), ("private", "all", 80),
+        ("osp_survey", "all", 39), ("medical_network", "all", 2),
+        ("ORP", "institutional", 97), ("CIO/OSP", "institutional", 57), ("SFOP", "institutional", 32),
+        ("OAI", "institutional", 17), ("CMS", "institutional", 7), ("OASI", "institutional", 5),
+        ("circle_2_3", "institutional", 391),
+    ]
+    frame = pl.DataFrame(nodes, schema={"id": pl.String, "parent": pl.String, "n": pl.Int64}, orient="row")
+
+    result = suppress_tree(frame, "n", node="id", parent="parent")
+
+    assert result.labels().get_column("n").to_list() == [
+        "727", "606", "80", "X", "< 5", "97", "57", "32", "17", "7", "5", "391",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("nodes", "message"),
+    [
+        ([("a", None, 3), ("a", None, 3)], "unique"),
+        ([("a", "b", 3)], "unknown"),
+        ([("a", "b", 3), ("b", "a", 3)], "cycle"),
+        ([("a", None, 5), ("b", "a", 3), ("c", "a", 3)], "not the sum"),
+        ([("a", None, -1)], "non-negative"),
+    ],
+)
+def test_inconsistent_hierarchies_are_refused(nodes, message):
+    frame = pl.DataFrame(nodes, schema={"id": pl.String, "parent": pl.String, "n": pl.Int64}, orient="row")
+    with pytest.raises(ValueError, match=message):
+        suppress_tree(frame, "n", node="id", parent="parent")
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+def test_marks_and_table_flags():
+    assert [mark(True, True), mark(True, False), mark(False, False)] == ["< 5", "X", None]
+    assert mark(True, True, threshold=3) == "< 3"
+    assert TableFlags(pl.DataFrame({"n": [None, "X"]}, schema={"n": pl.String})).applied
+    assert not TableFlags(pl.DataFrame({"n": [None, None]}, schema={"n": pl.String})).applied

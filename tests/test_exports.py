@@ -14,11 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from dashboard import charts
+from dashboard import charts, disclosure
 from dashboard.exports import (
     DANGEROUS_PREFIXES,
+    chart_table,
     chart_to_csv,
     chart_to_xlsx,
+    flagged_table,
     neutralize_formula,
     neutralize_text_cells,
     table_to_csv,
@@ -366,3 +368,105 @@ def test_overlap_matrix_export_in_german():
     assert xlsx_cell_formats(data)["B2"] == "0 %"
     notes = pl.read_excel(data, sheet_name="Hinweise", has_header=False)
     assert notes.row(0) == ("Titel", spec.title)
+
+
+# --- suppressed cells ----------------------------------------------------------------------------
+
+SUPPRESSED_TABLE = pl.DataFrame(
+    {"Région": ["Sion", "Sierre", "Total"], "Cas": [12, None, None], "Part": [0.5, None, 1.0]}
+)
+FLAGS = disclosure.TableFlags(
+    pl.DataFrame(
+        {"Cas": [None, "< 5", "X"], "Part": [None, "X", None]},
+        schema={"Cas": pl.String, "Part": pl.String},
+    )
+)
+
+
+def xlsx_cell_types(data: bytes) -> dict[str, str]:
+    """{cell reference: type} of the data sheet: ``s`` for text, ``n`` for a number."""
+    namespace = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        cells = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    return {cell.get("r"): cell.get("t", "n") for cell in cells.iterfind(".//x:c", namespace)}
+
+
+def test_csv_writes_the_flag_of_each_hidden_cell_and_the_suppression_note():
+    data = table_to_csv(SUPPRESSED_TABLE, title="Cas", flags=FLAGS, exported_at=EXPORTED_AT)
+
+    text = data.decode("utf-8-sig")
+    assert text.startswith("Région;Cas;Part\r\nSion;12;0.5\r\nSierre;< 5;X\r\nTotal;X;1.0\r\n\r\n")
+    assert ("Signes conventionnels", disclosure.note("fr")) in csv_notes(data)
+
+
+def test_csv_flags_leave_negative_numbers_plain_and_text_neutralised():
+    table = pl.DataFrame({"=Région": ["=Sion", "Sierre"], "Variation": [-469.0, None]})
+    flags = disclosure.TableFlags(pl.DataFrame({"Variation": [None, "X"]}))
+
+    data = table_to_csv(table, title="T", flags=flags, exported_at=EXPORTED_AT)
+
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[:3] == ["'=Région;Variation", "'=Sion;-469.0", "Sierre;X"]
+
+
+def test_xlsx_writes_flags_as_text_and_keeps_the_other_cells_numbers():
+    data = table_to_xlsx(
+        SUPPRESSED_TABLE, title="Fälle", lang="de", flags=FLAGS, formats={"Part": "percent"}
+    )
+
+    result = pl.read_excel(data, sheet_name="Daten", infer_schema_length=0)
+    assert result.rows() == [("Sion", "12", "0.5"), ("Sierre", "< 5", "X"), ("Total", "X", "1")]
+    types = xlsx_cell_types(data)
+    assert (types["B2"], types["B3"], types["B4"], types["C4"]) == ("n", "s", "s", "n")
+    assert xlsx_cell_formats(data)["C4"] == "0 %"
+    notes = pl.read_excel(data, sheet_name="Hinweise", has_header=False, infer_schema_length=0)
+    assert ("Zeichenerklärung", disclosure.note("de")) in notes.rows()
+
+
+def test_a_flagged_cell_that_holds_a_value_is_never_exported():
+    leaking = SUPPRESSED_TABLE.with_columns(Cas=pl.Series([12, 3, None]))
+
+    with pytest.raises(ValueError, match="hold values"):
+        table_to_csv(leaking, title="T", flags=FLAGS)
+    with pytest.raises(ValueError, match="hold values"):
+        table_to_xlsx(leaking, title="T", flags=FLAGS)
+    with pytest.raises(ValueError, match="do not fit"):
+        table_to_csv(SUPPRESSED_TABLE.head(2), title="T", flags=FLAGS)
+
+
+def test_a_chart_spec_carries_its_flags_into_every_export():
+    spec = charts.ChartSpec(
+        None, "Cas clos", "", SUPPRESSED_TABLE, "bureau CII", formats={"Part": "percent"},
+        flags=FLAGS,
+    )
+
+    csv = chart_to_csv(spec, flags_note="p = provisoire", exported_at=EXPORTED_AT)
+    xlsx = chart_to_xlsx(spec, exported_at=EXPORTED_AT)
+
+    assert "Sierre;< 5;X" in csv.decode("utf-8-sig")
+    assert ("Signes conventionnels", "p = provisoire " + disclosure.note("fr")) in csv_notes(csv)
+    assert pl.read_excel(xlsx, infer_schema_length=0).row(1) == ("Sierre", "< 5", "X")
+
+
+def test_an_unflagged_spec_exports_as_before():
+    spec = charts.ChartSpec(None, "T", "", SUPPRESSED_TABLE.drop_nulls(), "S")
+
+    data = chart_to_csv(spec, exported_at=EXPORTED_AT)
+
+    assert not [line for line in csv_notes(data) if line[0] == "Signes conventionnels"]
+
+
+def test_the_table_shown_on_screen_reads_like_the_chart():
+    formats = {"Cas": "count", "Part": "percent"}
+    spec = charts.ChartSpec(None, "T", "", SUPPRESSED_TABLE, "S", formats=formats, flags=FLAGS)
+
+    assert chart_table(spec, "fr").rows() == [
+        ("Sion", "12", "50 %"),
+        ("Sierre", "< 5", "X"),
+        ("Total", "X", "100 %"),
+    ]
+    plain = charts.ChartSpec(None, "T", "", SUPPRESSED_TABLE, "S")
+    assert_frame_equal(chart_table(plain), SUPPRESSED_TABLE)
+    nothing = disclosure.TableFlags(pl.DataFrame({"n": [None, None]}, schema={"n": pl.String}))
+    shown = flagged_table(pl.DataFrame({"n": [1234, None]}), nothing)
+    assert shown.rows() == [(1234,), (None,)]  # nothing flagged: left as it is
