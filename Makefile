@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PORT   ?= 8501
+# This machine only; `make run ADDRESS=0.0.0.0` behind a TLS reverse proxy.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench install lock clean
 
@@ -19,9 +21,12 @@ $(STAMP):
 
 install: $(STAMP)
 
+# Local keys (git-ignored .streamlit/secrets.toml) if there are none, the demo data if the
+# database is empty, and one demo account per role (printed, and kept in var/demo-accounts.txt).
 run: install
+	$(BIN)/cii secrets init
 	$(BIN)/cii demo --if-empty
-	$(BIN)/streamlit run dashboard/app.py --server.port=$(PORT)
+	$(BIN)/streamlit run dashboard/app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
 test: install
 	$(BIN)/python -m pytest

@@ -2,6 +2,9 @@
 
 Streamlit puts this file's folder, not the repository root, on sys.path; the pages import
 `dashboard` and `queries`, so the root goes first.
+
+Nothing of the dashboard, not even a page name, is rendered before the login gate lets a user
+in; the navigation is then built from that user's role (``dashboard.access``).
 """
 
 import sys
@@ -13,28 +16,28 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import access  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from dashboard.ui import filters  # noqa: E402
-
-# (file, url path, title key); page paths resolve relative to this file's folder.
-SCREENS = (
-    ("overview.py", "accueil", "app.page_overview"),
-    ("overlaps.py", "chevauchements", "app.page_overlaps"),
-    ("coaching.py", "coaching", "app.page_coaching"),
-    ("youth.py", "jeunes", "app.page_youth"),
-    ("complex.py", "complexe", "app.page_complex"),
-    ("network.py", "reseau", "app.page_network"),
-    ("resources.py", "formations", "app.page_resources"),
-    ("glossary.py", "glossaire", "app.page_glossary"),
-)
+from dashboard.ui import auth, filters  # noqa: E402
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide")
 lang = filters.language()
+user = auth.gate(lang)
+if user is None:
+    st.stop()
+
+default = access.default_page(user.role)
 navigation = st.navigation(
     [
-        st.Page(f"../pages/{file}", title=t(title, lang), url_path=path, default=(i == 0))
-        for i, (file, path, title) in enumerate(SCREENS)
+        st.Page(
+            f"../pages/{page.file}",
+            title=t(page.title_key, lang),
+            url_path=page.url_path,
+            default=(page_id == default),
+        )
+        for page_id, page in ((p, access.PAGES[p]) for p in access.pages_of(user.role))
     ]
 )
 filters.sidebar(lang)
+auth.logout_button(user, lang)
 navigation.run()

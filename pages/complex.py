@@ -8,8 +8,10 @@ import streamlit as st
 
 from dashboard import annotations, charts, charts_more
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import screens, situations
+
+auth.require("complex")
 
 CELL = "complex_cell"  # session key of the clicked cell
 

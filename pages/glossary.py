@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard import glossary
 from dashboard.i18n import t
-from dashboard.ui import filters
+from dashboard.ui import auth, filters
+
+auth.require("glossary")
 
 lang = filters.current().lang
 st.title(t("app.page_glossary", lang))

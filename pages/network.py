@@ -9,8 +9,10 @@ import streamlit as st
 from dashboard import annotations, charts, charts_more
 from dashboard.charts import label
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import network, screens
+
+auth.require("network")
 
 selected = filters.current()
 lang, year, regions = selected.lang, selected.year, selected.regions

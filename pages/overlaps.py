@@ -11,8 +11,10 @@ import streamlit as st
 from dashboard import charts
 from dashboard.formatting import format_count, format_percent
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import home
+
+auth.require("overlaps")
 
 CELL, COMBINATION = "overlaps_cell", "overlaps_combination"
 

@@ -5,8 +5,10 @@ import streamlit as st
 from dashboard import kpi
 from dashboard.exports import table_to_csv, table_to_xlsx
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import home
+
+auth.require("overview")
 
 current = filters.current()
 lang, year, compare, regions = current.lang, current.year, current.compare, current.regions

@@ -7,8 +7,10 @@ import streamlit as st
 
 from dashboard import charts, charts_more
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import resources, screens
+
+auth.require("resources")
 
 selected = filters.current()
 lang, year = selected.lang, selected.year

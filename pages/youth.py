@@ -4,8 +4,10 @@ import streamlit as st
 
 from dashboard import charts, charts_more
 from dashboard.i18n import t
-from dashboard.ui import components, data, filters
+from dashboard.ui import auth, components, data, filters
 from queries import screens, youth
+
+auth.require("youth")
 
 selected = filters.current()
 lang, year, regions = selected.lang, selected.year, selected.regions

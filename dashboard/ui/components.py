@@ -8,8 +8,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard.charts import ChartSpec
-from dashboard.exports import chart_to_csv, chart_to_xlsx
+from dashboard.exports import chart_table, chart_to_csv, chart_to_xlsx
 from dashboard.i18n import t
+from dashboard.ui import auth
 from dashboard.ui.filters import current
 
 
@@ -53,13 +54,15 @@ def chart(spec: ChartSpec, *, key: str, selectable: bool = False):
         st.caption(note)
     st.caption(t("app.source", lang, source=spec.source))
     if st.toggle(t("app.show_table", lang), key=f"{key}_table"):
-        st.dataframe(spec.table, hide_index=True)
+        st.dataframe(chart_table(spec, lang), hide_index=True)  # flags (< 5, X), Swiss numbers
     described = filters.describe()
     name = _slug(spec.title)
+    csv_recorded = auth.export_recorder(detail=f"chart={key} format=csv")
+    xlsx_recorded = auth.export_recorder(detail=f"chart={key} format=xlsx")
     left, right = st.columns(2)
     left.download_button(
         t("app.download_csv", lang),
-        data=lambda: chart_to_csv(spec, filters=described, lang=lang),
+        data=lambda: csv_recorded(chart_to_csv(spec, filters=described, lang=lang)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -67,7 +70,7 @@ def chart(spec: ChartSpec, *, key: str, selectable: bool = False):
     )
     right.download_button(
         t("app.download_xlsx", lang),
-        data=lambda: chart_to_xlsx(spec, filters=described, lang=lang),
+        data=lambda: xlsx_recorded(chart_to_xlsx(spec, filters=described, lang=lang)),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

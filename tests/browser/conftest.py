@@ -1,5 +1,9 @@
 """A real Streamlit server on the demo database, and Debian's Chromium driven by Playwright.
 
+The server runs with fresh random keys and three accounts made for the run: a viewer (password
+only), and an admin and an analyst with an enrolled second factor (their TOTP secrets are
+known to the tests). :func:`log_in` goes through the real login form.
+
 The browser is /usr/bin/chromium (Debian's package; never a downloaded browser). Where it is
 missing the browser tests are skipped with the reason, except when CII_REQUIRE_BROWSER=1
 (CI), where a missing browser is a failure.
@@ -8,6 +12,7 @@ missing the browser tests are skipped with the reason, except when CII_REQUIRE_B
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -44,15 +49,32 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+PASSWORD = "Pierre-Avoi-Verbier-2472"
+ACCOUNTS = {"viewer": "browser-viewer", "admin": "browser-admin", "analyst": "browser-analyst"}
+TOTP_SECRETS: dict[str, str] = {}  # username → base32 secret, filled by app_url
+DATABASE: dict[str, str] = {}  # "url" → the server's database
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """`streamlit run dashboard/app.py` on a free port, on a fresh demo database; stopped after."""
+    from dashboard.auth import accounts, totp
     from dashboard.db.engine import ensure_database
     from dashboard.demo import load_demo
 
+    keys = {"CII_COOKIE_KEY": secrets.token_urlsafe(48), "CII_TOTP_KEY": secrets.token_urlsafe(48)}
+    saved = {name: os.environ.get(name) for name in keys}
+    os.environ.update(keys)  # this process encrypts the TOTP secrets with the server's key
     database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
+    DATABASE["url"] = database
     engine = ensure_database(database)
     assert all(outcome.ok for _, outcome in load_demo(engine))
+    for role, username in ACCOUNTS.items():
+        accounts.create_account(engine, username, role, password=PASSWORD)
+        if role in accounts.SECOND_FACTOR_REQUIRED:
+            TOTP_SECRETS[username] = totp.new_secret()
+            totp.enrol(engine, username, TOTP_SECRETS[username])
+    accounts.ensure_first_admin(engine)  # (its password is not used here)
     engine.dispose()
     port = _free_port()
     log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
@@ -60,7 +82,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
          "--browser.gatherUsageStats=false", "--client.showErrorDetails=full"],
-        cwd=ROOT, env={**os.environ, "CII_DATABASE_URL": database}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**os.environ, **keys, "CII_DATABASE_URL": database}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,6 +105,11 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -98,12 +125,40 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def anonymous_page(browser):
+    """A new browser (no cookie): the login form comes first."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="fr-CH")
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(app_url, anonymous_page):
+    """A browser logged in as the viewer: later visits re-log in by the session cookie."""
+    log_in(anonymous_page, app_url, "viewer")
+    return anonymous_page
+
+
+def log_in(page, app_url: str, role: str) -> None:
+    """The real login form (and the TOTP code for roles that have one), then wait for a page."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    username = ACCOUNTS[role]
+    page.goto(f"{app_url}/")
+    wait_for_app(page)
+    page.get_by_label("Nom d'utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    if username in TOTP_SECRETS:
+        code = page.get_by_label("Code à 6 chiffres")
+        expect(code).to_be_visible()
+        code.fill(pyotp.TOTP(TOTP_SECRETS[username]).now())
+        page.get_by_role("button", name="Valider le code").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    wait_for_app(page)
 
 
 def wait_for_app(page) -> None:

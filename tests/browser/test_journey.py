@@ -12,7 +12,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from dashboard.auth import audit
+from dashboard.db.engine import ensure_database
+
+from tests.browser.conftest import ACCOUNTS, DATABASE, assert_no_exception, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,3 +106,5 @@ def test_a_chart_table_downloads_as_csv_with_its_notes(app_url, page, tmp_path):
     assert ";" in text.splitlines()[0]
     assert "727" in text or "606" in text
     assert "2025" in text  # the filter state travels with the table
+    exports = audit.entries(ensure_database(DATABASE["url"]), actions=["export"], actor=ACCOUNTS["viewer"])
+    assert exports["page"].to_list()[:1] == ["youth"]  # the download is audited
