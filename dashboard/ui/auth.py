@@ -117,19 +117,6 @@ def public_threshold() -> int:
     return int(os.environ.get("CII_SUPPRESSION_THRESHOLD") or DEFAULT_THRESHOLD)
 
 
-def suppression_threshold() -> int | None:
-    """The small-count threshold for the current user; None when counts are shown as they are.
-
-    ``presenter`` always gets it (public audience, DESIGN.md §5); internal roles only when
-    ``CII_INTERNAL_THRESHOLD`` is set (e.g. 3).
-    """
-    user = current_user()
-    if user is not None and user.role == "presenter":
-        return public_threshold()
-    internal = os.environ.get("CII_INTERNAL_THRESHOLD", "").strip()
-    return int(internal) if internal else None
-
-
 # --- the gate ----------------------------------------------------------------------------------
 
 
@@ -272,9 +259,7 @@ class _Gate:
         else:
             secret = pending.setdefault("new_secret", totp.new_secret())
             st.subheader(t("login.enrol_title", lang))
-            st.markdown(t("login.enrol_text", lang))
-            st.image(totp.qr_svg(totp.provisioning_uri(secret, username)), width=220)
-            st.code(secret, language=None)
+            show_new_secret(secret, username, lang)
         with st.form("cii-totp"):
             code = st.text_input(t("login.totp_code", lang), max_chars=6, autocomplete="one-time-code")
             submitted = st.form_submit_button(t("login.totp_submit", lang))
@@ -354,6 +339,33 @@ def gate(lang: str) -> User | None:
         st.session_state[_DELETE_COOKIE] = True
         _clear_state()
     return _Gate(engine, cookie_key, lang).run()
+
+
+def show_new_secret(secret: str, username: str, lang: str) -> None:
+    """The enrolment's QR code and secret: shown while enrolling only, never again."""
+    st.markdown(t("login.enrol_text", lang))
+    st.image(totp.qr_svg(totp.provisioning_uri(secret, username)), width=220)
+    st.code(secret, language=None)
+
+
+def enrol_form(engine: sa.Engine, username: str, lang: str, state: dict) -> bool:
+    """Optional enrolment from the account page; True once the second factor is stored.
+
+    ``state`` (kept in the session) holds the secret being enrolled between reruns.
+    """
+    secret = state.setdefault("new_secret", totp.new_secret())
+    show_new_secret(secret, username, lang)
+    with st.form("cii-account-totp"):
+        code = st.text_input(t("login.totp_code", lang), max_chars=6, autocomplete="one-time-code")
+        submitted = st.form_submit_button(t("login.enrol_submit", lang))
+    if submitted:
+        if totp.verify(secret, code):
+            totp.enrol(engine, username, secret)
+            state.pop("new_secret", None)
+            return True
+        audit_log.record(engine, "totp_failed", actor=username, outcome="refused")
+        st.error(t("login.totp_wrong_enrol", lang))
+    return False
 
 
 def password_form(engine: sa.Engine, username: str, lang: str, *, key: str, ask_current: bool) -> bool:

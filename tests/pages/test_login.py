@@ -343,3 +343,19 @@ def test_a_chart_download_is_audited_with_who_and_where(site, media_files):
     actor, page, detail = entries[0]
     assert (actor, page) == (test_account("viewer"), "youth")
     assert detail.endswith("format=csv") and detail.startswith("chart=")
+
+
+def test_a_viewer_may_enrol_a_second_factor_and_is_then_asked_for_it(site):
+    url, engine = site
+    name = _account(engine, "viewer", "ida.walker")
+    at = rendered(submit_login(rendered(fresh_session().run()), name, PASSWORD))
+    assert is_logged_in(at)  # no code needed: optional for viewers
+    at = rendered(at.switch_page("../pages/account.py").run())
+    at = rendered(at.button(key="cii-enrol-start").click().run())
+    secret = at.code[0].value
+    text_input(at, "login.totp_code").input(pyotp.TOTP(secret).now())
+    at = rendered(next(b for b in at.button if b.label == t("login.enrol_submit")).click().run())
+    assert [s.value for s in at.success] == [t("login.enrol_done")]
+    assert accounts.get_account(engine, name).totp_enrolled and totp.secret_of(engine, name) == secret
+    at = rendered(submit_login(rendered(fresh_session().run()), name, PASSWORD))
+    assert not is_logged_in(at) and text_input(at, "login.totp_code")  # now asked for
