@@ -45,6 +45,7 @@ Pure polars and Python; no streamlit.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +62,16 @@ DEFAULT_THRESHOLD = 5
 """Counts from 1 to ``DEFAULT_THRESHOLD - 1`` are small (DESIGN.md §5)."""
 
 _INFINITE = 10**15  # an unbounded capacity: far above any count of the dashboard
+
+
+def public_threshold() -> int:
+    """The threshold of everything public: ``CII_SUPPRESSION_THRESHOLD``, else 5.
+
+    Below 2 nothing would be hidden, so 2 is the least it can be configured to; a value that
+    is not a number is a configuration error, raised rather than guessed around.
+    """
+    configured = os.environ.get("CII_SUPPRESSION_THRESHOLD", "").strip()
+    return max(int(configured), 2) if configured else DEFAULT_THRESHOLD
 
 
 def is_small(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> bool:

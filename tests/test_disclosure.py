@@ -412,3 +412,17 @@ def test_marks_and_table_flags():
     assert mark(True, True, threshold=3) == "< 3"
     assert TableFlags(pl.DataFrame({"n": [None, "X"]}, schema={"n": pl.String})).applied
     assert not TableFlags(pl.DataFrame({"n": [None, None]}, schema={"n": pl.String})).applied
+
+
+def test_the_public_threshold_is_configured_but_never_below_two(monkeypatch):
+    from dashboard.disclosure import public_threshold
+
+    monkeypatch.delenv("CII_SUPPRESSION_THRESHOLD", raising=False)
+    assert public_threshold() == 5
+    monkeypatch.setenv("CII_SUPPRESSION_THRESHOLD", "3")
+    assert public_threshold() == 3
+    monkeypatch.setenv("CII_SUPPRESSION_THRESHOLD", "1")
+    assert public_threshold() == 2
+    monkeypatch.setenv("CII_SUPPRESSION_THRESHOLD", "five")
+    with pytest.raises(ValueError):
+        public_threshold()

@@ -24,7 +24,6 @@ stops the run otherwise.
 from __future__ import annotations
 
 import functools
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,9 +34,8 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
-from dashboard import access
+from dashboard import access, disclosure
 from dashboard.auth import accounts, audit as audit_log, keys, passwords, sessions, totp
-from dashboard.disclosure import DEFAULT_THRESHOLD
 from dashboard.i18n import t
 from dashboard.ui import data
 
@@ -114,7 +112,7 @@ def export_recorder(**fields: Any) -> Callable[[bytes], bytes]:
 
 def public_threshold() -> int:
     """The small-count threshold of everything public (presenter, Présentation, public exports)."""
-    return int(os.environ.get("CII_SUPPRESSION_THRESHOLD") or DEFAULT_THRESHOLD)
+    return disclosure.public_threshold()
 
 
 # --- the gate ----------------------------------------------------------------------------------
