@@ -199,7 +199,7 @@ def youth_quality_note(
     """The report's two youth figures side by side when they differ (215 announced, 727 at T1).
 
     >>> print(youth_quality_note(215.0, 727.0, "fr", year=2025)[:60])
-    Le résumé du rapport 2025 compte 215 situations jeunes annon
+    Rapport 2025 : le résumé compte les situations jeunes annonc
     >>> youth_quality_note(727.0, 727.0, "fr", year=2025) is None
     True
     """

@@ -49,7 +49,7 @@ import polars as pl
 import xlsxwriter
 
 from dashboard import disclosure
-from dashboard.formatting import format_chf, format_count, format_number, format_percent
+from dashboard.formatting import format_chf, format_count, format_datetime, format_number, format_percent
 from dashboard.i18n import t
 
 if TYPE_CHECKING:  # only for annotations: dashboard.charts imports this module
@@ -136,7 +136,7 @@ def _notes(
         rows.append((t("charts.export_flags", lang), flags_note))
     if source:
         rows.append((t("charts.export_source", lang), source))
-    rows.append((t("charts.export_date", lang), exported_at.strftime("%d.%m.%Y %H:%M")))
+    rows.append((t("charts.export_date", lang), format_datetime(exported_at, lang)))
     return [(neutralize_formula(label), neutralize_formula(text)) for label, text in rows]
 
 

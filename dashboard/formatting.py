@@ -31,16 +31,39 @@ therefore formats with the report's symbols itself, in one code path; the tests 
 with babel where babel agrees, so that a change in CLDR or a fix in babel is noticed. German
 follows de_CH (CLDR): the same digits, and ``CHF`` before amounts (CLDR's de_CH currency
 symbol), with a plain space as in French.
+
+Dates and times go through babel, in Swiss local time (Europe/Zurich)::
+
+    format_date(day)                       02.12.2026              (both languages)
+    format_date(day, "de", style="long")   2. Dezember 2026        (fr: 2 décembre 2026)
+    format_datetime(moment)                02.12.2026 14:05        (both languages)
+    datetime_column("at")                  the same, for a polars column
+
+Checked with babel 2.19 / CLDR: the ``long`` style is babel's own (``2 décembre 2026``,
+``2. Dezember 2026``). The ``short`` style is not: CLDR's short date of fr_CH and de_CH has a
+two-digit year (``02.12.26``) and its short date-time reads ``02.12.26 15:05`` (fr_CH) and
+``02.12.26, 15:05`` (de_CH); de_CH's medium date is ``02.12.2026`` but fr_CH's is
+``2 déc. 2026``. The dashboard writes the four-digit year everywhere, as the report and the
+upload templates do (``JJ.MM.AAAA``, ``TT.MM.JJJJ``): one numeric pattern, ``dd.MM.y``, in both
+languages, and the time after a space. A timezone-aware value is shown in Swiss time (summer
+and winter time included); a naive one is taken as Swiss time already.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from babel import dates as babel_dates
 
 Language = Literal["fr", "de"]
 ChangeUnit = Literal["count", "percent", "points", "chf"]
+DateStyle = Literal["short", "long"]
+DatetimeStyle = Literal["short", "seconds"]
 
 GROUP = "'"
 """Thousands separator (U+0027, as in the report and in CLDR's de_CH and fr_CH since 2025)."""
@@ -52,7 +75,16 @@ no-break space (U+00A0, which keeps ``24 %`` on one line) is one edit."""
 NOT_AVAILABLE = "…"
 """BFS flag for a value that is not available."""
 
+TIMEZONE = "Europe/Zurich"
+"""Dates and times are shown in Swiss local time, whatever the zone they were stored in."""
+
 _CURRENCY = {"fr": "Frs.", "de": "CHF"}
+_LOCALES = {"fr": "fr_CH", "de": "de_CH"}
+# babel (CLDR) patterns, and the strftime patterns that write the same text for polars columns
+# (numeric only, so the same in both languages; a test checks that the two agree).
+_DATE_PATTERNS = {"short": "dd.MM.y", "long": "long"}
+_DATETIME_PATTERNS = {"short": "dd.MM.y HH:mm", "seconds": "dd.MM.y HH:mm:ss"}
+_DATETIME_STRFTIME = {"short": "%d.%m.%Y %H:%M", "seconds": "%d.%m.%Y %H:%M:%S"}
 # Percentage points: the change of a share (28 % → 24 % is −4 pp, not −4 %).
 _POINTS = {"fr": "pp", "de": "Pp."}
 
@@ -188,3 +220,76 @@ def format_change(value: Value, unit: ChangeUnit = "count", decimals: int | None
         case "chf":
             return _CURRENCY[lang] + SPACE + _signed(number, decimals, plus=True)
     raise ValueError(f"unknown unit {unit!r}")
+
+
+# --- dates and times ----------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """`value` in Swiss time; a naive datetime is taken as Swiss time already."""
+    return value if value.tzinfo is None else value.astimezone(ZoneInfo(TIMEZONE))
+
+
+def format_date(
+    value: dt.date | None, lang: Language = "fr", *, style: DateStyle = "short"
+) -> str:
+    """A day: ``02.12.2026`` (``short``, both languages) or ``2 décembre 2026`` / ``2. Dezember
+    2026`` (``long``). A timezone-aware datetime gives its day in Swiss time.
+
+    >>> import datetime as dt
+    >>> day = dt.date(2026, 12, 2)
+    >>> format_date(day), format_date(day, "de", style="long"), format_date(day, style="long")
+    ('02.12.2026', '2. Dezember 2026', '2 décembre 2026')
+    >>> format_date(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.timezone.utc))  # 00:30 in Zurich
+    '01.01.2027'
+    >>> format_date(None)
+    '…'
+    """
+    _check_language(lang)
+    if style not in _DATE_PATTERNS:
+        raise ValueError(f"unknown date style {style!r}: expected {sorted(_DATE_PATTERNS)}")
+    if value is None:
+        return NOT_AVAILABLE
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return babel_dates.format_date(value, _DATE_PATTERNS[style], locale=_LOCALES[lang])
+
+
+def format_datetime(
+    value: dt.datetime | None, lang: Language = "fr", *, style: DatetimeStyle = "short"
+) -> str:
+    """A moment in Swiss time: ``02.12.2026 14:05`` (``short``) or ``02.12.2026 14:05:09``
+    (``seconds``, for the audit log), the same in both languages.
+
+    >>> import datetime as dt
+    >>> winter = dt.datetime(2026, 12, 2, 13, 5, tzinfo=dt.timezone.utc)  # Zurich is UTC+1
+    >>> summer = dt.datetime(2026, 7, 2, 13, 5, 9, tzinfo=dt.timezone.utc)  # UTC+2
+    >>> format_datetime(winter, "de"), format_datetime(summer, style="seconds")
+    ('02.12.2026 14:05', '02.07.2026 15:05:09')
+    """
+    _check_language(lang)
+    if style not in _DATETIME_PATTERNS:
+        raise ValueError(f"unknown date-time style {style!r}: expected {sorted(_DATETIME_PATTERNS)}")
+    if value is None:
+        return NOT_AVAILABLE
+    return babel_dates.format_datetime(_local(value), _DATETIME_PATTERNS[style], locale=_LOCALES[lang])
+
+
+def datetime_column(
+    column: str | pl.Expr, lang: Language = "fr", *, style: DatetimeStyle = "short"
+) -> pl.Expr:
+    """A timezone-aware datetime column as text in Swiss time, as :func:`format_datetime` writes it.
+
+    Native polars (no Python call per row); nulls stay null.
+
+    >>> import datetime as dt
+    >>> moment = dt.datetime(2026, 12, 2, 13, 5, tzinfo=dt.timezone.utc)
+    >>> moments = pl.DataFrame({"at": [moment, None]})
+    >>> moments.select(datetime_column("at")).to_series().to_list()
+    ['02.12.2026 14:05', None]
+    """
+    _check_language(lang)
+    if style not in _DATETIME_STRFTIME:
+        raise ValueError(f"unknown date-time style {style!r}: expected {sorted(_DATETIME_STRFTIME)}")
+    expr = pl.col(column) if isinstance(column, str) else column
+    return expr.dt.convert_time_zone(TIMEZONE).dt.strftime(_DATETIME_STRFTIME[style])

@@ -26,7 +26,7 @@ import polars as pl
 from dashboard.charts import label as code_label
 from dashboard.charts import unit_label
 from dashboard.exports import ColumnFormat
-from dashboard.formatting import Language, format_change, format_chf, format_count, format_percent
+from dashboard.formatting import Language, datetime_column, format_change, format_chf, format_count, format_percent
 from dashboard.i18n import t
 from queries.summary import money
 
@@ -91,7 +91,7 @@ def indicator_label(indicator: str, dimensions: str, lang: Language = "fr") -> s
     >>> indicator_label("situations_announced", "public=adult")
     'dont adultes'
     >>> indicator_label("budget_chf", "", "de")
-    'Der IIZ zugewiesene Strukturkosten'
+    'Zugewiesene Strukturkosten der IIZ Wallis'
     """
     key = f"pages_main.kpi.{indicator}" + (f".{dimensions}" if dimensions else "")
     return t(key, lang)
@@ -457,10 +457,7 @@ def freshness_table(freshness: pl.DataFrame, lang: Language = "fr") -> pl.DataFr
         pl.col("sources").alias(t("pages_main.freshness_sources", lang)),
         pl.col("files").alias(t("pages_main.freshness_files", lang)),
         pl.Series(t("pages_main.freshness_rows", lang), rows, dtype=pl.String),
-        pl.col("last_upload")
-        .dt.convert_time_zone("Europe/Zurich")
-        .dt.strftime("%d.%m.%Y %H:%M")
-        .alias(t("pages_main.freshness_last_upload", lang)),
+        datetime_column("last_upload", lang).alias(t("pages_main.freshness_last_upload", lang)),
         pl.col("last_file").alias(t("pages_main.freshness_last_file", lang)),
     )
 

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.auth import audit as audit_log
 from dashboard.exports import table_to_csv, table_to_xlsx
-from dashboard.formatting import format_count
+from dashboard.formatting import datetime_column, format_count, format_date
 from dashboard.i18n import catalogue, t
 from dashboard.ui import auth, data, filters
 
@@ -46,7 +46,7 @@ def shown_table(entries: pl.DataFrame) -> pl.DataFrame:
     column = {name: t(f"data_page.journal_col_{name}", lang) for name in
               ("at", "actor", "action", "outcome", "target", "upload", "page", "detail")}
     return entries.select(
-        pl.col("at").dt.convert_time_zone("Europe/Zurich").dt.strftime("%d.%m.%Y %H:%M:%S").alias(column["at"]),
+        datetime_column("at", lang, style="seconds").alias(column["at"]),
         pl.col("actor").alias(column["actor"]),
         pl.col("action").replace_strict({a: action_label(a) for a in audit_log.ACTIONS}, default=pl.col("action"))
         .alias(column["action"]),
@@ -91,8 +91,8 @@ described = {
     t("data_page.journal_actor", lang): actor or t("data_page.journal_all_actors", lang),
     t("data_page.journal_actions", lang): ", ".join(map(action_label, actions))
     or t("data_page.journal_all_actions", lang),
-    t("data_page.journal_since", lang): "" if since is None else since.strftime("%d.%m.%Y"),
-    t("data_page.journal_until", lang): "" if until is None else until.strftime("%d.%m.%Y"),
+    t("data_page.journal_since", lang): "" if since is None else format_date(since, lang),
+    t("data_page.journal_until", lang): "" if until is None else format_date(until, lang),
 }
 notes = {"title": t("data_page.journal_title", lang), "filters": described,
          "source": t("data_page.journal_source", lang), "lang": lang}

@@ -18,7 +18,7 @@ from dashboard import access, imports, kpi
 from dashboard.charts import label
 from dashboard.datasets import DATASETS, SOURCES
 from dashboard.db.store import StoreError, rollback
-from dashboard.formatting import format_count
+from dashboard.formatting import datetime_column, format_count
 from dashboard.i18n import t
 from dashboard.ingest.read import EXTENSIONS
 from dashboard.ingest.report import MAX_LISTED_PROBLEMS, ValidationReport
@@ -53,7 +53,7 @@ def source_label(code: str) -> str:
 
 
 def local_time(column: str) -> pl.Expr:
-    return pl.col(column).dt.convert_time_zone("Europe/Zurich").dt.strftime("%d.%m.%Y %H:%M")
+    return datetime_column(column, lang)
 
 
 def counts(values: pl.Series, name: str) -> pl.Series:

@@ -63,5 +63,5 @@ def test_notes_follow_the_cells_shown(year, shown, numbers):
 def test_a_note_in_german_names_its_cell_in_german():
     notes = (ReportNote(4, 2025, "complex_situations", "pages_more.note_lvcc", (("announcer", "ORP"), ("region", "Sierre"))),)
     assert annotations.report_notes("complex_situations", 2025, "de", ALL, notes) == (
-        "Anmerkung 4 des Berichts 2025 (RAV, Siders): Eine Situation wurde unter dem RAV gezählt, aber von der LVCC gemeldet.",
+        "Fussnote 4 des Berichts 2025 (RAV, Siders): Eine Situation wurde beim RAV gezählt, aber von der Krebsliga Wallis (frz. LVCC) gemeldet.",
     )

@@ -127,10 +127,10 @@ def test_overlap_heatmap_counts_is_a_grid_of_selectable_square_tiles():
     )
     assert_frame_equal(points(framed, "x", "y", "text", "customdata"), diagonal)
     assert shaded["hovertext"][1] == (
-        "ORP et CMS : 3'000 personnes suivies en même temps<br>75 % des bénéficiaires des ORP"
+        "ORP et CMS<br>Personnes suivies en même temps : 3'000<br>75 % des bénéficiaires des ORP"
     )
     assert framed["hovertext"][0] == (
-        "ORP : 3'000 personnes suivies simultanément par au moins un autre dispositif"
+        "ORP<br>Personnes suivies simultanément par au moins un autre dispositif : 3'000"
         "<br>75 % des bénéficiaires des ORP"
     )
     assert shaded["hovertemplate"] == "%{hovertext}<extra></extra>"
@@ -143,8 +143,8 @@ def test_overlap_heatmap_counts_title_summary_and_table():
         "Personnes suivies en même temps par deux dispositifs, 2025 (nombre de personnes)"
     )
     assert spec.summary == (
-        "En 2025, la paire de dispositifs la plus fréquente est ORP et CMS : "
-        "3'000 personnes suivies par les deux en même temps."
+        "En 2025, la paire de dispositifs la plus fréquente est ORP et CMS "
+        "(personnes suivies par les deux en même temps : 3'000)."
     )
     expected = pl.DataFrame(
         {
@@ -170,12 +170,12 @@ def test_overlap_heatmap_in_german_translates_institutions_axes_and_sentences():
     assert shaded["customdata"][1] == ["ORP", "CMS"]  # codes stay codes for the page's filters
     assert spec.title == "Gleichzeitig von zwei Stellen betreute Personen, 2025 (Anzahl Personen)"
     assert spec.summary == (
-        "2025 ist das häufigste Stellenpaar RAV und SMZ: "
-        "3'000 Personen wurden von beiden gleichzeitig betreut."
+        "2025 ist RAV und SMZ das häufigste Stellenpaar "
+        "(von beiden gleichzeitig betreute Personen: 3'000)."
     )
     assert spec.table.columns == ["Stelle", "RAV", "IV-Stelle", "SMZ"]
     assert layout(spec.figure)["xaxis"]["title"]["text"] == "Gleichzeitig betreut von"
-    assert layout(spec.figure)["yaxis"]["title"]["text"] == "Betreute der Stelle"
+    assert layout(spec.figure)["yaxis"]["title"]["text"] == "Betreute Personen der Stelle"
 
 
 def test_overlap_heatmap_row_shares_shows_percents_of_the_row_institution():
@@ -219,7 +219,7 @@ def test_upset_bars_are_sorted_descending_with_the_combination_key_as_customdata
     assert bars["customdata"] == ["ORP+CMS", "ORP+OAI+CMS"]
     # The year-over-year change, on the bar and in the hover; ORP+OAI+CMS was absent in 2024.
     assert bars["text"] == ["2'000<br>(+500)", "1'000<br>(+1'000)"]
-    assert bars["hovertext"][0] == "ORP + CMS : 2'000 personnes<br>2024 : 1'500 (+500)"
+    assert bars["hovertext"][0] == "ORP + CMS<br>Personnes : 2'000<br>2024 : 1'500 (+500)"
     members = [charts.combination_members(key) for key in bars["customdata"]]
     assert members == [("ORP", "CMS"), ("ORP", "OAI", "CMS")]
     # The x axes of bars and dot matrix are the same categories, in the bars' order.
@@ -260,9 +260,8 @@ def test_upset_summary_and_table_with_and_without_comparison():
     alone = charts.upset_chart(COMBINATIONS_2025, "de", year=2025)
 
     assert compared.summary == (
-        "En 2025, la combinaison la plus fréquente est ORP + CMS : 2'000 personnes, soit 67 % "
-        "des personnes suivies simultanément. En 2024, cette combinaison comptait 1'500 "
-        "personnes (+500)."
+        "En 2025, la combinaison la plus fréquente est ORP + CMS : 67 % des personnes suivies "
+        "simultanément (2'000). Année de comparaison 2024 : 1'500 (+500)."
     )
     expected = pl.DataFrame(
         {
@@ -274,8 +273,8 @@ def test_upset_summary_and_table_with_and_without_comparison():
     )
     assert_frame_equal(compared.table, expected)
     assert alone.summary == (
-        "2025 ist RAV + SMZ die häufigste Kombination: 2'000 Personen, "
-        "d. h. 67 % der gleichzeitig betreuten Personen."
+        "2025 ist RAV + SMZ die häufigste Kombination: "
+        "67 % der gleichzeitig betreuten Personen (2'000)."
     )
     expected = pl.DataFrame(
         {
@@ -332,7 +331,7 @@ def test_share_comparison_draws_the_comparison_year_hatched_then_the_year():
     assert current["text"] == ["75 %", "50 %", "50 %", ""]
     assert before["marker"]["pattern"]["shape"] == "/"
     assert current["customdata"][0] == ["ORP", 2025]
-    assert current["hovertext"][1] == "OAI, 2025 : 50 %<br>1'000 personnes sur 2'000 bénéficiaires"
+    assert current["hovertext"][1] == "OAI, 2025 : 50 %<br>Personnes suivies simultanément : 1'000 (bénéficiaires : 2'000)"
     assert layout(spec.figure)["yaxis"]["ticktext"] == ["0 %", "20 %", "40 %", "60 %", "80 %"]
     assert layout(spec.figure)["barmode"] == "group"
 
@@ -345,7 +344,7 @@ def test_share_comparison_summary_names_the_largest_change():
         "dispositif, contre 30 % en 2024 (+20 pp), la plus forte variation."
     )
     assert german.summary == (
-        "2025 wurden 50 % der Betreuten der IV-Stelle gleichzeitig von einer weiteren Stelle "
+        "2025 wurden 50 % der betreuten Personen der IV-Stelle gleichzeitig von einer weiteren Stelle "
         "betreut, gegenüber 30 % im Jahr 2024 (+20 Pp.), die stärkste Veränderung."
     )
     expected = pl.DataFrame(
@@ -496,9 +495,9 @@ def test_region_announcer_heatmap_shades_counts_and_frames_totals():
         ["ORP", None],
         ["CMS", None],
     ]
-    assert shaded["hovertext"][0] == "RAV, Sitten: 2 Situationen"
+    assert shaded["hovertext"][0] == "RAV, Sitten<br>Situationen: 2"
     assert spec.summary == (
-        "2025 wurden dem IIZ-Büro 3 komplexe Situationen gemeldet; "
+        "Dem IIZ-Büro 2025 gemeldete komplexe Situationen: 3; "
         "am häufigsten «RAV» in Sitten (2)."
     )
     expected = pl.DataFrame(
@@ -642,9 +641,9 @@ def test_provenance_sunburst_nests_institutions_under_institutional_announcement
     result = points(sunburst, "ids", "labels", "parents", "values", "customdata")
     assert_frame_equal(result, expected)
     assert sunburst["branchvalues"] == "total"
-    assert sunburst["hovertext"][3] == "ORP : 2 situations (33 % des annonces institutionnelles)"
+    assert sunburst["hovertext"][3] == "ORP<br>Situations : 2 (33 % des annonces institutionnelles)"
     assert spec.summary == (
-        "En 2025, la Plateforme T1 a reçu 10 situations ; 60 % venaient de « Annonces "
+        "Situations reçues par la Plateforme T1 en 2025 : 10, dont 60 % dans la catégorie « Annonces "
         "institutionnelles ». Parmi les annonces institutionnelles, « Membres CII 2e et 3e "
         "cercle » arrive en tête (50 %)."
     )
@@ -690,7 +689,7 @@ def test_transitions_summary_footnote_and_table():
     german = charts.transitions_by_region(TRANSITIONS, "de", year=2025)
 
     assert french.summary == (
-        "En 2025, 2 personnes ont été signalées par les ORP aux CMS et 1 par les CMS aux ORP. "
+        "Personnes signalées en 2025 par les ORP aux CMS : 2 ; par les CMS aux ORP : 1. "
         "Non répertorié (ni zéro, ni estimé) : Monthey."
     )
     assert german.footnotes == ("Nicht erfasst (weder null noch geschätzt): Monthey.",)
@@ -732,7 +731,7 @@ def test_histogram_delays_separates_early_detections_and_marks_six_months():
     assert (early["x"], early["y"]) == (["Moins de 3 mois", "3 à 6 mois"], [1, 2])
     assert (late["x"], late["y"]) == (["6 à 12 mois", "1 à 2 ans", "2 ans ou plus"], [3, 0, 4])
     assert early["name"] == "Détection précoce (moins de 6 mois)"
-    assert early["hovertext"][1] == "3 à 6 mois : 2 situations (20 % des situations datées)"
+    assert early["hovertext"][1] == "3 à 6 mois<br>Situations : 2 (20 % des situations datées)"
     (threshold,) = layout(spec.figure)["shapes"]
     assert threshold["x0"] == 1.5  # between the second and the third class
     assert spec.summary == (
@@ -851,7 +850,7 @@ def test_every_institution_and_region_has_a_fixed_colour_and_a_label_in_both_lan
 
 # Codes shown as they are sent: the same in French and German, or without an established
 # German form.
-SHOWN_AS_SENT = {("region", "Monthey"), ("announcer", "OSP/SHE")}
+SHOWN_AS_SENT = {("region", "Monthey")}
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_provenance_table_prints_one_decimal_and_the_report_where_it_differs():
         ["83.3 %", "✓", "✓", "✓", ""],
     ]
     assert spec.title == "Provenance des situations, 2025"
-    assert spec.summary == "« Annonces institutionnelles » vient en tête : 606 des 727 situations (83.4 %)."
+    assert spec.summary == "« Annonces institutionnelles » vient en tête (83.4 %, soit 606 sur 727)."
     assert spec.footnotes[0].startswith("Le rapport 2025 imprime d'autres valeurs : Annonces institutionnelles : 83.3 % (calculé : 83.4 %).")
     expected = pl.DataFrame(
         {
@@ -119,7 +119,7 @@ def test_modality_table_formats_rates_and_days():
     assert columns[0] == ["Coaching en tandem", "Coaching intensif", "Total"]
     assert columns[4] == ["35 %", "30 %", "33 %"]
     assert columns[6] == ["392", "297", "357"]
-    assert spec.summary == "En 2025, 27 cas ont été clos, dont 9 en emploi (33 %) ; durée médiane d'un cas clos : 344 jours."
+    assert spec.summary == "Cas clos en 2025 : 27, dont 9 en emploi (33 %) ; durée médiane d'un cas clos : 344 jours."
     assert spec.table.get_column("Cas clos").to_list() == [17, 10, 27]
 
 
@@ -150,11 +150,11 @@ def test_coaching_regions_draws_opened_and_closed_per_region_without_the_total()
             "Eröffnete Fälle": [5, 0, 4, 9],
             "Abgeschlossene Fälle": [9, 4, 0, 13],
             "davon Arbeitsstelle": [3, 2, 0, 5],
-            "Eingliederungsquote": [1 / 3, 0.5, None, 5 / 13],
+            "Wiedereingliederungsquote": [1 / 3, 0.5, None, 5 / 13],
         }
     )
     assert_frame_equal(spec.table, expected)
-    assert spec.formats["Eingliederungsquote"] == "percent"
+    assert spec.formats["Wiedereingliederungsquote"] == "percent"
 
 
 def test_grouped_bars_without_any_value_says_so():
@@ -237,7 +237,7 @@ def test_unused_note_names_the_services_nobody_asked_for():
     ("published", "computed", "lang", "expected"),
     [
         (None, -0.19, "fr", None),
-        (-0.19, None, "de", "Der Bericht 2025 nennt eine Veränderung von «19 %» gegenüber dem Vorjahr: Gemeint sind Prozentpunkte (−19 Pp.), nicht ein Prozentsatz der Quote. Hier berechnet: …."),
+        (-0.19, None, "de", "Der Bericht 2025 nennt eine Veränderung von «19 %» gegenüber dem Vorjahr: Gemeint sind Prozentpunkte (−19 Pp.), kein Prozentsatz der Quote (hier berechnet: …)."),
     ],
 )
 def test_points_note(published, computed, lang, expected):

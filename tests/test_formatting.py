@@ -1,14 +1,27 @@
-"""The Swiss number formatter in the report's style, French and German (dashboard/formatting.py)."""
+"""The Swiss number and date formatter in the report's style, French and German
+(dashboard/formatting.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
+from babel import dates as babel_dates
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_percent
 
-from dashboard.formatting import format_change, format_chf, format_count, format_number, format_percent
+from dashboard.formatting import (
+    datetime_column,
+    format_change,
+    format_chf,
+    format_count,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+)
 
 
 @pytest.mark.parametrize("lang", ["fr", "de"])
@@ -171,3 +184,148 @@ def test_documented_deviations_from_babel(babel_result, ours):
         "CHF\xa0416'406.90": "CHF 416'406.90",
     }
     assert expected[babel_result] == ours
+
+
+# --- dates and times ----------------------------------------------------------------------------
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "style", "expected"),
+    [
+        # short: the same digits in both languages, four-digit year
+        (dt.date(2026, 12, 2), "fr", "short", "02.12.2026"),
+        (dt.date(2026, 12, 2), "de", "short", "02.12.2026"),
+        (dt.date(2025, 1, 5), "de", "short", "05.01.2025"),
+        # long: the month in words, German with the day's full stop
+        (dt.date(2026, 12, 2), "fr", "long", "2 décembre 2026"),
+        (dt.date(2026, 12, 2), "de", "long", "2. Dezember 2026"),
+        (dt.date(2026, 3, 1), "fr", "long", "1 mars 2026"),
+        (dt.date(2026, 3, 1), "de", "long", "1. März 2026"),
+        # a UTC moment late in the evening is already the next day in Zurich (winter: UTC+1) ...
+        (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "fr", "short", "01.01.2027"),
+        (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "de", "long", "1. Januar 2027"),
+        # ... and in summer (UTC+2) from 22:00 UTC
+        (dt.datetime(2026, 7, 14, 21, 59, tzinfo=UTC), "fr", "short", "14.07.2026"),
+        (dt.datetime(2026, 7, 14, 22, 0, tzinfo=UTC), "fr", "long", "15 juillet 2026"),
+        # a naive datetime is taken as Swiss time already
+        (dt.datetime(2026, 12, 31, 23, 30), "de", "short", "31.12.2026"),
+        # not available
+        (None, "fr", "short", "…"),
+        (None, "de", "long", "…"),
+    ],
+)
+def test_format_date(value, lang, style, expected):
+    assert format_date(value, lang, style=style) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+@pytest.mark.parametrize(
+    ("value", "style", "expected"),
+    [
+        # winter time: UTC+1
+        (dt.datetime(2026, 12, 2, 13, 5, tzinfo=UTC), "short", "02.12.2026 14:05"),
+        (dt.datetime(2026, 1, 5, 8, 30, tzinfo=UTC), "short", "05.01.2026 09:30"),
+        # summer time: UTC+2
+        (dt.datetime(2026, 7, 2, 13, 5, tzinfo=UTC), "short", "02.07.2026 15:05"),
+        # near midnight UTC: the Swiss day is the next one
+        (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "short", "01.01.2027 00:30"),
+        (dt.datetime(2026, 6, 30, 22, 15, tzinfo=UTC), "short", "01.07.2026 00:15"),
+        # the clock changes: 29 March 2026 at 01:00 UTC (02:00 → 03:00), 25 October at 01:00 UTC
+        # (03:00 → 02:00, so 02:30 happens twice)
+        (dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "short", "29.03.2026 01:59"),
+        (dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "short", "29.03.2026 03:00"),
+        (dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "short", "25.10.2026 02:30"),
+        (dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "short", "25.10.2026 02:30"),
+        # another zone is converted too
+        (dt.datetime(2026, 12, 2, 8, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5))), "short", "02.12.2026 14:05"),
+        # the audit log's seconds
+        (dt.datetime(2026, 12, 2, 13, 5, 9, tzinfo=UTC), "seconds", "02.12.2026 14:05:09"),
+        # naive: Swiss time already (dt.datetime.now() of an export)
+        (dt.datetime(2026, 12, 2, 14, 5), "short", "02.12.2026 14:05"),
+        (None, "short", "…"),
+    ],
+)
+def test_format_datetime(value, style, lang, expected):
+    assert format_datetime(value, lang, style=style) == expected
+
+
+MOMENTS = [
+    dt.datetime(2026, 12, 2, 13, 5, 9, tzinfo=UTC),
+    dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+    dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+    dt.datetime(2026, 7, 2, 13, 5, tzinfo=UTC),
+    dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+@pytest.mark.parametrize("style", ["short", "seconds"])
+def test_datetime_column_writes_what_format_datetime_writes(style, lang):
+    frame = pl.DataFrame({"at": [*MOMENTS, None]}, schema={"at": pl.Datetime("us", "UTC")})
+    result = frame.select(datetime_column("at", lang, style=style)).to_series().to_list()
+    assert result == [format_datetime(moment, lang, style=style) for moment in MOMENTS] + [None]
+
+
+def test_datetime_column_keeps_the_column_name_and_takes_an_expression():
+    frame = pl.DataFrame({"at": MOMENTS[:1]}, schema={"at": pl.Datetime("us", "Europe/Zurich")})
+    result = frame.select(datetime_column(pl.col("at").alias("Exporté le")))
+    assert result.to_dict(as_series=False) == {"Exporté le": ["02.12.2026 14:05"]}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: format_date(dt.date(2026, 1, 1), "en"),  # type: ignore[arg-type]
+        lambda: format_date(dt.date(2026, 1, 1), style="medium"),  # type: ignore[arg-type]
+        lambda: format_datetime(MOMENTS[0], style="long"),  # type: ignore[arg-type]
+        lambda: datetime_column("at", style="minutes"),  # type: ignore[arg-type]
+    ],
+)
+def test_unknown_language_or_date_style_is_refused(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+# Where the dashboard's dates agree with babel's own styles (CLDR), and where not: CLDR's short
+# date of fr_CH and de_CH has a two-digit year, the report and the upload templates four digits.
+
+
+@pytest.mark.parametrize(("lang", "locale"), [("fr", "fr_CH"), ("de", "de_CH")])
+def test_long_dates_are_babels_long_style(lang, locale):
+    day = dt.date(2026, 12, 2)
+    assert format_date(day, lang, style="long") == babel_dates.format_date(day, "long", locale=locale)
+
+
+@pytest.mark.parametrize(
+    ("babel_result", "ours"),
+    [
+        # short dates and date-times: two-digit year (and a comma in de_CH)
+        (babel_dates.format_date(dt.date(2026, 12, 2), "short", locale="fr_CH"), format_date(dt.date(2026, 12, 2), "fr")),
+        (babel_dates.format_date(dt.date(2026, 12, 2), "short", locale="de_CH"), format_date(dt.date(2026, 12, 2), "de")),
+        (
+            babel_dates.format_datetime(dt.datetime(2026, 12, 2, 14, 5), "short", locale="fr_CH"),
+            format_datetime(dt.datetime(2026, 12, 2, 14, 5), "fr"),
+        ),
+        (
+            babel_dates.format_datetime(dt.datetime(2026, 12, 2, 14, 5), "short", locale="de_CH"),
+            format_datetime(dt.datetime(2026, 12, 2, 14, 5), "de"),
+        ),
+        # the medium date: de_CH is ours, fr_CH abbreviates the month
+        (babel_dates.format_date(dt.date(2026, 12, 2), "medium", locale="fr_CH"), format_date(dt.date(2026, 12, 2), "fr")),
+    ],
+)
+def test_documented_date_deviations_from_babel(babel_result, ours):
+    expected = {
+        "02.12.26": "02.12.2026",
+        "02.12.26 14:05": "02.12.2026 14:05",
+        "02.12.26, 14:05": "02.12.2026 14:05",
+        "2 déc. 2026": "02.12.2026",
+    }
+    assert expected[babel_result] == ours
+
+
+def test_de_ch_medium_date_is_ours():
+    day = dt.date(2026, 12, 2)
+    assert format_date(day, "de") == babel_dates.format_date(day, "medium", locale="de_CH")

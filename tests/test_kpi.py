@@ -169,7 +169,7 @@ def test_kpi_cards():
             delta_arrow="down",
             delta_description="vs 2024",
             chart_data=(0.28, 0.24),
-            help="Part des bénéficiaires des ORP suivis simultanément. Évolution : 2024 : 28 % ; 2025 : 24 %. 5'520 personnes sur 23'000.",
+            help="Part des bénéficiaires des ORP suivis simultanément. Évolution : 2024 : 28 % ; 2025 : 24 %. Personnes : 5'520 sur 23'000.",
             badge="Rapport 2025 : 25 % (écart −1 pp)",
             badge_colour="orange",
         ),
@@ -259,7 +259,7 @@ def test_card_rows_group_the_cards_under_headings_in_order_of_appearance():
     cards = kpi.kpi_cards(BRIEF, SERIES, "de", year=2025, previous_year=2024)
     assert [(heading, [card.indicator for card in row]) for heading, row in kpi.card_rows(cards, "de")] == [
         ("Gleichzeitige Betreuung", ["simultaneous_persons"]),
-        ("Anteil der gleichzeitig Betreuten, nach Stelle", ["simultaneous_share"]),
+        ("Anteil gleichzeitig betreuter Personen, nach Stelle", ["simultaneous_share"]),
         ("Weiterbildungen", ["training_participants"]),
     ]
 
@@ -278,7 +278,7 @@ def test_freshness_table_in_german_swiss_local_time():
     )
     expected = pl.DataFrame(
         {
-            "Datensatz": ["Betreuungen", "Budget (Kosten)"],
+            "Datensatz": ["Betreuungen", "Strukturkosten"],
             "Jahr": ["2025", "2024"],
             "Geliefert von": ["ORP, CMS", "CII"],
             "Dateien": [2, 1],

@@ -373,7 +373,7 @@ def test_error_message_lists_every_problem_and_report_caps_the_rows(tmp_path, ke
     assert (report.rows, len(report.invalid)) == (0, 59)
     lines = report.lines("de")
     assert len(lines) == 1 + 1 + 50 + 1  # done, dropped rows, the first 50, the rest counted
-    assert lines[-1] == "… und 9 weitere, nicht aufgeführte Probleme."
+    assert lines[-1] == "… weitere, nicht aufgeführte Probleme: 9."
 
     (tmp_path / "leak.csv").write_text(f"AVS;note\n{AVS_A};{AVS_B}\n")
     with pytest.raises(PseudonymizeError) as error:

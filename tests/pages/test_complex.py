@@ -106,4 +106,4 @@ def test_in_german(open_page):
     at = rendered(open_page(PAGE, year="2025", lang="de"))
     assert at.title[0].value == "IIZ komplex"
     t1 = label("announcer", "T1/SFOP", "de")
-    assert any(note.startswith(f"Anmerkung 6 des Berichts 2025 ({t1})") for note in captions(at))
+    assert any(note.startswith(f"Fussnote 6 des Berichts 2025 ({t1})") for note in captions(at))

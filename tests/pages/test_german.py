@@ -245,8 +245,8 @@ def test_the_sweep_reads_figures_tables_and_the_sidebar(open_page):
     texts = dict(visible_texts(at))
     assert texts["title[0].body"] == t("app.page_overlaps", "de")
     assert texts["multiselect[0].label"] == t("app.filter_regions", "de")  # the sidebar
-    assert texts["plotly_chart[0].layout.yaxis.title.text"] == "Betreute der Stelle"
-    assert texts["plotly_chart[0].data[0].hovertext[16]"].startswith("Asylamt und RAV: ")
+    assert texts["plotly_chart[0].layout.yaxis.title.text"] == "Betreute Personen der Stelle"
+    assert texts["plotly_chart[0].data[0].hovertext[16]"].startswith("Asylamt und RAV<br>")
     assert not [where for where in texts if "customdata" in where or ".ids[" in where]  # hidden
     frames = dict(visible_texts(rendered(open_page("overview", year="2025", lang="de"))))
     assert frames["dataframe[0].columns"] == "Veröffentlichter Bericht"  # the last column's name

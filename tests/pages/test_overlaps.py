@@ -162,7 +162,7 @@ def test_an_empty_database_says_so(open_page, empty_sqlite_url):
 
 def test_in_german(open_page):
     at = open_page("overlaps", year="2025", lang="de")
-    assert [metric.label for metric in at.metric] == ["Betreute Personen 2025", "Gleichzeitig betreut 2025", "Anteil gleichzeitig betreut 2025"]
+    assert [metric.label for metric in at.metric] == ["Betreute Personen 2025", "Gleichzeitig betreute Personen 2025", "Anteil gleichzeitig betreuter Personen 2025"]
     assert at.subheader[0].value.startswith("Gleichzeitig von zwei Stellen betreute Personen, 2025")
 
 

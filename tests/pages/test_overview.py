@@ -145,5 +145,5 @@ def test_in_german(open_page):
     at = open_page("overview", year="2025", lang="de")
     cards = metrics(at)
     assert cards["Gleichzeitig betreute Personen"] == ("6'418", "−469 (−7 %)")
-    assert cards["Der IIZ zugewiesene Strukturkosten"][0] == "CHF 416'406.90"
+    assert cards["Zugewiesene Strukturkosten der IIZ Wallis"][0] == "CHF 416'406.90"
     assert badges(at)[0] == ":green-badge[✓ Bericht 2025]"

@@ -60,4 +60,4 @@ def test_in_german(open_page):
     at = rendered(open_page(PAGE, year="2025", lang="de", region=["Sion"]))
     assert at.title[0].value == "Weiterbildungen und Mittel"
     assert at.metric[3].value == "CHF 416'406.90"
-    assert "ⓘ Der Regionenfilter gilt für diese Seite nicht: Ihre Zahlen sind kantonal." in captions(at)
+    assert "ⓘ Der Regionenfilter gilt nicht für diese Seite, denn deren Zahlen betreffen den ganzen Kanton." in captions(at)

@@ -53,7 +53,7 @@ def test_2025_shows_727_situations_606_institutional_and_both_report_tables(open
     captions = [caption.value for caption in at.caption]
     assert any("Annonces institutionnelles : 83.3 % (calculé : 83.4 %)" in caption for caption in captions)
     assert any("CIO et OSP : 9.5 % (calculé : 9.4 %)" in caption for caption in captions)
-    assert any("215 situations jeunes" in caption and "727 situations" in caption for caption in captions)
+    assert any("situations jeunes annoncées au bureau CII (215)" in caption and "Plateforme T1 (727)" in caption for caption in captions)
     assert list(volume["data"][0]["y"]) == [462, 727]
 
 
