@@ -67,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     overlap.add_argument("--institution", action="append", type=str.upper, choices=INSTITUTIONS, help="repeatable")
     overlap.add_argument("--format", choices=("json",), default="json")
 
+    report = commands.add_parser("report", help="the offline report of a year: HTML, XLSX or PPTX slide pack")
+    report.add_argument("--year", type=int, required=True)
+    # Its own --lang (the report's language, and the messages'), as `cii report --lang de` reads.
+    report.add_argument("--lang", dest="report_lang", choices=LANGUAGES, help="language of the report (default: --lang before the command)")
+    report.add_argument("--region", action="append", choices=REGIONS, help="repeatable; default: the whole canton")
+    report.add_argument("--compare", type=int, help="comparison year (default: the year before, when it has data)")
+    report.add_argument("--format", required=True, choices=("html", "xlsx", "pptx"))
+    report.add_argument("--out", required=True, type=Path, help="the file to write")
+    report.add_argument("--internal", action="store_true", help="exact counts, small counts not suppressed (not for publication)")
+
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
 
@@ -240,6 +250,59 @@ def _cmd_overlap(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Write the report; every report written is an audited export, by the operating-system user."""
+    from dashboard import public
+    from dashboard.auth import audit
+    from dashboard.db.load import load_dataset
+    from dashboard.db.store import list_uploads
+    from dashboard.disclosure import public_threshold
+    from dashboard.formatting import format_count
+    from dashboard.report import build_report, export_detail, report_html, report_xlsx, reporting_years
+
+    lang = args.report_lang or args.lang
+    if not args.out.parent.is_dir():
+        print(t("report.cli_no_directory", lang, path=args.out.parent), file=sys.stderr)
+        return EXIT_REFUSED
+    engine = _engine(lang)
+    uploads = list_uploads(engine)
+    years = reporting_years(uploads)
+    available = ", ".join(map(str, years)) or t("report.none", lang)
+    if args.year not in years:
+        print(t("report.no_data", lang, year=args.year, years=available), file=sys.stderr)
+        return EXIT_REFUSED
+    compare = args.compare
+    if compare is None:
+        compare = args.year - 1 if args.year - 1 in years else None
+    elif compare not in years:
+        print(t("report.cli_no_compare_data", lang, year=compare, years=available), file=sys.stderr)
+        return EXIT_REFUSED
+    threshold = None if args.internal else public_threshold()
+    frames = {name: load_dataset(engine, name) for name in public.DATASETS}
+    report = build_report(
+        frames, uploads, year=args.year, compare=compare, regions=args.region, lang=lang, threshold=threshold
+    )
+    if args.format == "html":
+        content = report_html(report).encode("utf-8")
+    elif args.format == "xlsx":
+        content = report_xlsx(report)
+    else:
+        from dashboard import slides  # python-pptx and kaleido: only for a slide pack
+
+        try:
+            content = slides.slide_pack(report)
+        except slides.SlidesError as error:
+            print(error.message(lang), file=sys.stderr)
+            return EXIT_REFUSED
+    args.out.write_bytes(content)
+    audit.record(engine, "export", actor=_cli_actor(), detail=export_detail(report, args.format))
+    scope = t("report.cli_public" if report.public else "report.cli_internal", lang)
+    size = -(-len(content) // 1024)  # kilobytes, rounded up: a small file is not "0 KB"
+    kind = f"{args.format.upper()}, {scope}"
+    print(t("report.cli_written", lang, path=args.out, kind=kind, size=format_count(size, lang)))
+    return EXIT_OK
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     _engine(args.lang)  # created and migrated to the latest schema on first use
     print(t("cli.db_ready", args.lang))
@@ -304,6 +367,7 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "indicators": _cmd_indicators,
     "overlap": _cmd_overlap,
+    "report": _cmd_report,
     "db": _cmd_db,
     "users": _cmd_users,
     "secrets": _cmd_secrets,
