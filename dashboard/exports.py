@@ -66,7 +66,7 @@ CSV_SEPARATOR = ";"
 _LINE_END = "\r\n"  # Excel's own CSV line end; every reader accepts it
 _BOM = "\ufeff"
 
-_EXCEL_FORMATS: dict[ColumnFormat, str] = {
+EXCEL_FORMATS: dict[ColumnFormat, str] = {
     "count": "#,##0",
     "number": "#,##0.0##",
     "percent": "0 %",
@@ -140,7 +140,7 @@ def _notes(
     return [(neutralize_formula(label), neutralize_formula(text)) for label, text in rows]
 
 
-def _checked_flags(table: pl.DataFrame, flags: pl.DataFrame | None) -> dict[str, list[str | None]]:
+def checked_flags(table: pl.DataFrame, flags: pl.DataFrame | None) -> dict[str, list[str | None]]:
     """The flags of `table` by column (columns without any flag left out), checked.
 
     Refuses flags that do not fit the table, and a flagged cell that holds a value.
@@ -216,7 +216,7 @@ def flagged_table(
     >>> flagged_table(table, flags, {"Cas": "count"}).rows()
     [('Sion', '12'), ('Sierre', '< 5')]
     """
-    found = _checked_flags(table, None if flags is None else flags.cells)
+    found = checked_flags(table, None if flags is None else flags.cells)
     formats = formats or {}
     columns = []
     for name, marks in found.items():
@@ -288,7 +288,7 @@ def table_to_csv(
     Filtre : Année;2025
     Exporté le;05.01.2026 09:30
     """
-    found = _checked_flags(table, None if flags is None else flags.cells)
+    found = checked_flags(table, None if flags is None else flags.cells)
     safe = _with_flags(neutralize_text_cells(table), table, found)
     notes = _notes(
         title=title,
@@ -348,7 +348,7 @@ def table_to_xlsx(
         as dates, text as text (never as a formula), with a frozen, filterable header row.
     """
     formats = dict(formats or {})
-    found = _checked_flags(table, None if flags is None else flags.cells)
+    found = checked_flags(table, None if flags is None else flags.cells)
     safe = neutralize_text_cells(table)
     notes = _notes(
         title=title,
@@ -372,7 +372,7 @@ def table_to_xlsx(
         date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
         flag_format = workbook.add_format({"align": "right"})  # where the number would stand
         cell_formats = {
-            kind: workbook.add_format({"num_format": code}) for kind, code in _EXCEL_FORMATS.items()
+            kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
         }
 
         sheet = workbook.add_worksheet(_sheet_name(t("charts.export_sheet_data", lang)))

@@ -43,8 +43,8 @@ from dashboard import disclosure, glossary, public
 from dashboard.charts import ChartSpec, label, unit_label
 # exports' private helpers: the report writes its sheets exactly as a single table's download.
 from dashboard.exports import (
-    _EXCEL_FORMATS,
-    _checked_flags,
+    EXCEL_FORMATS,
+    checked_flags,
     neutralize_formula,
     neutralize_text_cells,
 )
@@ -320,7 +320,7 @@ def table_texts(spec: ChartSpec, lang: Language) -> pl.DataFrame:
     its figure (``15 %``, ``Frs. 416'406.90``, changes signed: ``+7``, ``−1 pp``).
     """
     table, lang_units = spec.table, {unit_label(u, lang): u for u in ("share", "chf")}
-    flags = _checked_flags(table, None if spec.flags is None else spec.flags.cells)
+    flags = checked_flags(table, None if spec.flags is None else spec.flags.cells)
     unit_column = t("presentation.column_unit", lang)
     change_column = t("presentation.column_change", lang)
     row_units = None
@@ -582,7 +582,7 @@ def _notes_rows(report: Report, sheets: Mapping[str, str]) -> list[tuple[str, st
 def _write_table(sheet: Any, spec: ChartSpec, styles: Mapping[str, Any]) -> None:
     """One message's table, as ``dashboard.exports.table_to_xlsx`` writes a table's sheet."""
     table = spec.table
-    found = _checked_flags(table, None if spec.flags is None else spec.flags.cells)
+    found = checked_flags(table, None if spec.flags is None else spec.flags.cells)
     safe = neutralize_text_cells(table)
     for column, (name, original) in enumerate(zip(safe.columns, table.columns, strict=True)):
         kind = _kind(spec, original, table.schema[original])
@@ -599,7 +599,7 @@ def _write_table(sheet: Any, spec: ChartSpec, styles: Mapping[str, Any]) -> None
             if isinstance(value, bool):
                 sheet.write_boolean(row, column, value)
             elif isinstance(value, int | float | Decimal):
-                style = styles[kind if kind in _EXCEL_FORMATS else "number"]
+                style = styles[kind if kind in EXCEL_FORMATS else "number"]
                 sheet.write_number(row, column, float(value), style)
             elif isinstance(value, dt.datetime | dt.date):
                 sheet.write_datetime(row, column, value, styles["date"])
@@ -632,7 +632,7 @@ def report_xlsx(report: Report) -> bytes:
     }
     with xlsxwriter.Workbook(buffer, options) as workbook:
         styles: dict[str, Any] = {
-            kind: workbook.add_format({"num_format": code}) for kind, code in _EXCEL_FORMATS.items()
+            kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
         }
         styles["header"] = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         styles["date"] = workbook.add_format({"num_format": "dd.mm.yyyy"})
