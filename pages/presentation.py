@@ -1,9 +1,11 @@
-"""10 Présentation: the key messages of a year for a public audience, small counts suppressed.
+"""10 Présentation: the key messages of a year as full-screen slides, small counts suppressed.
 
 Suppression is always on here, whatever the role (DESIGN.md §5), at the public threshold
-(``auth.public_threshold``, 5 unless ``CII_SUPPRESSION_THRESHOLD`` says otherwise). Every chart, sentence and table
-comes from ``dashboard.public``, which builds them from suppressed counts only. A later issue
-turns the sequence into full-screen slides.
+(``auth.public_threshold``, 5 unless ``CII_SUPPRESSION_THRESHOLD`` says otherwise): every
+chart, sentence and table comes from ``dashboard.public``, which builds them from suppressed
+counts only, and the downloads are built at the same threshold. A title slide, then one slide
+per key message; ``?slide=`` is the slide shown, ``?present=1`` hides everything but the slides
+(``dashboard.ui.slides_view``).
 """
 
 from dashboard.ui import auth
@@ -12,32 +14,38 @@ auth.require("presentation")
 
 import streamlit as st  # noqa: E402
 
-from dashboard import disclosure, public  # noqa: E402
+from dashboard import public  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from dashboard.ui import components, data, filters  # noqa: E402
+from dashboard.ui import components, data, filters, slides_view  # noqa: E402
 
 threshold = auth.public_threshold()  # public-ready whoever presents: never an internal threshold
 selected = filters.current()
-lang, year, regions = selected.lang, selected.year, selected.regions
-st.title(t("login.page_presentation", lang))
+lang, year = selected.lang, selected.year
+slides_view.page_style()
+slides_view.page_title(t("login.page_presentation", lang))
 if year is None:  # nothing uploaded yet
     components.no_data(lang)
     st.stop()
 
-st.header(t("presentation.heading", lang, year=year))
-if regions:
-    st.markdown(t("presentation.scope_regions", lang, regions=", ".join(regions)))
-else:
-    st.markdown(t("presentation.scope_canton", lang))
-st.caption(disclosure.note(lang, threshold=threshold))
+frames = data.datasets(*public.DATASETS)
 messages = public.key_messages(
-    data.datasets(*public.DATASETS),
+    frames,
     year=year,
     compare=selected.compare,
-    regions=regions,
+    regions=selected.regions,
     lang=lang,
     threshold=threshold,
 )
-for name, spec in messages.items():
-    st.divider()
-    components.chart(spec, key=f"presentation_{name}")
+slides = list(messages.items())
+total = 1 + len(slides)
+at = slides_view.position(total)
+slides_view.controls(at, total, lang)
+if at == 1:
+    downloads = None  # a year without record-level data has no report
+    if year in data.reporting_years():
+        downloads = slides_view.builders(frames, data.uploads(), selected, threshold)
+    slides_view.title_slide(selected, threshold, downloads)
+else:
+    name, spec = slides[at - 2]
+    slides_view.message_slide(spec, key=f"slide_{name}", lang=lang, threshold=threshold)
+slides_view.autoplay(at, total)

@@ -259,7 +259,7 @@ def test_display_describe_and_note():
     assert [display(v) for v in (0, 1, 4, 5, 1234)] == ["0", "< 5", "< 5", "5", "1'234"]
     assert display(4, threshold=3) == "4" and display(2, threshold=3) == "< 3"
     assert describe(2, "fr") == "moins de 5" and describe(2, "de") == "weniger als 5"
-    assert "1 bis 4" in note("de") and "« < 5 »" in note("fr")
+    assert "1 bis 4" in note("de") and "«\u00a0<\u00a05\u00a0»" in note("fr")  # no line break inside the quoted sign
 
 
 # --- two-way tables with every total ---------------------------------------------------------------

@@ -1,8 +1,8 @@
 """A real Streamlit server on the demo database, and Debian's Chromium driven by Playwright.
 
-The server runs with fresh random keys and three accounts made for the run: a viewer (password
-only), and an admin and an analyst with an enrolled second factor (their TOTP secrets are
-known to the tests). :func:`log_in` goes through the real login form.
+The server runs with fresh random keys and four accounts made for the run: a viewer and a
+presenter (password only), and an admin and an analyst with an enrolled second factor (their
+TOTP secrets are known to the tests). :func:`log_in` goes through the real login form.
 
 The browser is /usr/bin/chromium (Debian's package; never a downloaded browser). Where it is
 missing the browser tests are skipped with the reason, except when CII_REQUIRE_BROWSER=1
@@ -50,7 +50,10 @@ def _free_port() -> int:
 
 
 PASSWORD = "Pierre-Avoi-Verbier-2472"
-ACCOUNTS = {"viewer": "browser-viewer", "admin": "browser-admin", "analyst": "browser-analyst"}
+ACCOUNTS = {
+    "viewer": "browser-viewer", "admin": "browser-admin", "analyst": "browser-analyst",
+    "presenter": "browser-presenter",
+}
 TOTP_SECRETS: dict[str, str] = {}  # username → base32 secret, filled by app_url
 DATABASE: dict[str, str] = {}  # "url" → the server's database
 
