@@ -75,6 +75,15 @@ def can_write_data(role: str | None) -> bool:
     return role == "admin"
 
 
+def exports_exact_counts(role: str | None) -> bool:
+    """Whether ``role`` may download internal reports with exact counts (never the presenter).
+
+    >>> exports_exact_counts("viewer"), exports_exact_counts("presenter")
+    (True, False)
+    """
+    return role in ("admin", "analyst", "viewer")
+
+
 def default_page(role: str | None) -> str | None:
     """The page opened at ``/``: the first screen the role may see."""
     pages = pages_of(role)

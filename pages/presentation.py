@@ -3,18 +3,19 @@
 Suppression is always on here, whatever the role (DESIGN.md §5), at the public threshold
 (``auth.public_threshold``, 5 unless ``CII_SUPPRESSION_THRESHOLD`` says otherwise): every
 chart, sentence and table comes from ``dashboard.public``, which builds them from suppressed
-counts only, and the downloads are built at the same threshold. A title slide, then one slide
+counts only, and the downloads are built at the same threshold; the roles that see exact
+counts anyway may also download the internal files. A title slide, then one slide
 per key message; ``?slide=`` is the slide shown, ``?present=1`` hides everything but the slides
 (``dashboard.ui.slides_view``).
 """
 
 from dashboard.ui import auth
 
-auth.require("presentation")
+user = auth.require("presentation")
 
 import streamlit as st  # noqa: E402
 
-from dashboard import public  # noqa: E402
+from dashboard import access, public  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from dashboard.ui import components, data, filters, slides_view  # noqa: E402
 
@@ -41,10 +42,12 @@ total = 1 + len(slides)
 at = slides_view.position(total)
 slides_view.controls(at, total, lang)
 if at == 1:
-    downloads = None  # a year without record-level data has no report
+    downloads = internal = None  # a year without record-level data has no report
     if year in data.reporting_years():
         downloads = slides_view.builders(frames, data.uploads(), selected, threshold)
-    slides_view.title_slide(selected, threshold, downloads)
+        if access.exports_exact_counts(user.role):
+            internal = slides_view.builders(frames, data.uploads(), selected, None)
+    slides_view.title_slide(selected, threshold, downloads, internal)
 else:
     name, spec = slides[at - 2]
     slides_view.message_slide(spec, key=f"slide_{name}", lang=lang, threshold=threshold)

@@ -233,12 +233,17 @@ def _tick(following: int, interval: float) -> None:
 
 
 def title_slide(
-    selected: Filters, threshold: int, downloads: Mapping[str, Callable[[], bytes]] | None
+    selected: Filters,
+    threshold: int,
+    downloads: Mapping[str, Callable[[], bytes]] | None,
+    internal: Mapping[str, Callable[[], bytes]] | None = None,
 ) -> None:
     """The first slide: the year, the regions, the suppression note, the region and downloads.
 
     `downloads` maps ``html``, ``xlsx`` and ``pptx`` to what builds each file (on click); None
-    for a year without record-level data, which has no report.
+    for a year without record-level data, which has no report. `internal`, the same files with
+    exact counts, is offered to the roles that see exact counts anyway (suppression is applied
+    by the role: never to the presenter).
     """
     lang = selected.lang
     with st.container(key="cii_slide"):
@@ -258,6 +263,9 @@ def title_slide(
         else:
             st.caption(t("presentation.downloads", lang))
             _download_buttons(selected, threshold, downloads)
+            if internal is not None:
+                st.caption(t("presentation.downloads_internal", lang))
+                _download_buttons(selected, None, internal)
         st.caption(t("presentation.keys_hint", lang))
 
 
@@ -381,9 +389,12 @@ _FILES = {
 
 
 def _download_buttons(
-    selected: Filters, threshold: int, downloads: Mapping[str, Callable[[], bytes]]
+    selected: Filters, threshold: int | None, downloads: Mapping[str, Callable[[], bytes]]
 ) -> None:
-    """The report (HTML, XLSX) and the slide pack (PPTX), built on click and audited."""
+    """The report (HTML, XLSX) and the slide pack (PPTX), built on click and audited.
+
+    ``threshold`` None: the internal files (exact counts), under their own keys and names.
+    """
     lang = selected.lang
     # The audit detail of the command line's exports (the report itself is built on click).
     shape = reports.Report(selected.year, selected.compare, selected.regions, lang, threshold,
@@ -394,9 +405,9 @@ def _download_buttons(
             st.download_button(
                 t(text, lang),
                 data=functools.partial(_recorded, recorded, downloads[fmt]),
-                file_name=f"{file_stem(kind, selected)}.{extension}",
+                file_name=f"{file_stem(kind, selected)}{'' if threshold else '-interne'}.{extension}",
                 mime=mime,
-                key=f"slides_download_{fmt}",
+                key=f"slides_download_{fmt}" if threshold else f"slides_download_{fmt}_internal",
                 on_click="ignore",
                 icon=":material/download:",
             )
@@ -407,7 +418,7 @@ def _recorded(recorded: Callable[[bytes], bytes], build: Callable[[], bytes]) ->
 
 
 def builders(
-    frames: Mapping[str, pl.DataFrame], uploads: pl.DataFrame, selected: Filters, threshold: int
+    frames: Mapping[str, pl.DataFrame], uploads: pl.DataFrame, selected: Filters, threshold: int | None
 ) -> dict[str, Callable[[], bytes]]:
     """What builds each download: the report of the selection once, then its file.
 

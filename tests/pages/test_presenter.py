@@ -50,6 +50,7 @@ from dashboard.db.store import list_uploads
 from dashboard.i18n import t
 from dashboard.ui import filters, slides_view
 from tests.pages.helpers import rendered
+from tests.pages.test_data_page import media_files  # noqa: F401 (a fixture)
 from tests.pages.test_german import allowed, french_leaks  # noqa: F401 (allowed: a fixture)
 from tests.test_public import THRESHOLD, small_counts_in_figure, small_counts_in_text
 
@@ -461,6 +462,23 @@ def test_the_download_buttons_are_on_the_title_slide(open_page):
     ]
     at.button(key="slide_next").click().run()
     assert at.get("download_button") == []
+
+
+def test_internal_roles_may_also_download_the_exact_files_the_presenter_never(open_page, media_files):
+    from tests.pages.test_data_page import download
+
+    keys = ["slides_download_html", "slides_download_xlsx", "slides_download_pptx"]
+    internal = [f"{key}_internal" for key in keys]
+    at = rendered(open_page("presentation", role="analyst", year="2025", region=["Haut-Valais"]))
+    buttons = {button.key: button for button in at.get("download_button")}
+    assert list(buttons) == keys + internal
+    assert t("presentation.downloads_internal") in [c.value for c in at.caption]
+    exact = download(media_files, buttons["slides_download_html_internal"]).decode("utf-8")
+    public_file = download(media_files, buttons["slides_download_html"]).decode("utf-8")
+    banner = escape(t("report.internal_banner"), quote=False)
+    assert banner in exact and banner not in public_file
+    presenter = rendered(open_page("presentation", role="presenter", year="2025"))
+    assert [button.key for button in presenter.get("download_button")] == keys
 
 
 def test_a_year_without_record_level_data_has_no_downloads(open_page):
