@@ -9,6 +9,7 @@ and the browser's rendering.
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-PAGES = ("overview", "overlaps", "coaching", "youth", "complex", "network", "resources", "glossary")
+PAGES = ("overview", "overlaps", "coaching", "youth", "complex", "network", "resources", "glossary", "presentation")
 TARGET_S = 0.3
 
 
@@ -24,6 +25,7 @@ def page_reruns(runs: int = 5) -> list[dict]:
     """For each page: median, min and max seconds of `runs` reruns after a year change."""
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.auth import accounts, sessions
     from dashboard.db.engine import ensure_database
     from dashboard.demo import load_demo
 
@@ -32,9 +34,18 @@ def page_reruns(runs: int = 5) -> list[dict]:
         engine = ensure_database(url)
         load_demo(engine)
         os.environ["CII_DATABASE_URL"] = url
+        # A logged-in analyst: every rerun includes the gate's session check, as in production.
+        for name in ("CII_COOKIE_KEY", "CII_TOTP_KEY"):
+            os.environ.setdefault(name, secrets.token_urlsafe(48))
+        accounts.create_account(engine, "bench-analyst", "analyst", password=secrets.token_urlsafe(18))
         results = []
         for page in PAGES:
-            at = AppTest.from_file(str(APP), default_timeout=120).run()
+            at = AppTest.from_file(str(APP), default_timeout=120)
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = "bench-analyst"
+            at.session_state["roles"] = ["analyst"]
+            at.session_state["_cii_session"] = sessions.open_session(engine, "bench-analyst", cookie_expires=None)
+            at.run()
             if page != "overview":
                 at.switch_page(f"../pages/{page}.py").run()
             times = []
