@@ -66,6 +66,15 @@ CSV_SEPARATOR = ";"
 _LINE_END = "\r\n"  # Excel's own CSV line end; every reader accepts it
 _BOM = "\ufeff"
 
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    # Never turn a string into a formula, a URL or a number: cells are written exactly as typed.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+"""xlsxwriter options of every workbook we write (a partner's text is never executed)."""
+
 EXCEL_FORMATS: dict[ColumnFormat, str] = {
     "count": "#,##0",
     "number": "#,##0.0##",
@@ -360,14 +369,7 @@ def table_to_xlsx(
         lang=lang,
     )
     buffer = io.BytesIO()
-    # Never turn a string into a formula, a URL or a number: cells are written exactly as typed.
-    options = {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    }
-    with xlsxwriter.Workbook(buffer, options) as workbook:
+    with xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS) as workbook:
         header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
         flag_format = workbook.add_format({"align": "right"})  # where the number would stand

@@ -41,9 +41,10 @@ import xlsxwriter
 
 from dashboard import disclosure, glossary, public
 from dashboard.charts import ChartSpec, label, unit_label
-# exports' private helpers: the report writes its sheets exactly as a single table's download.
+# The report writes its sheets exactly as a single table's download does.
 from dashboard.exports import (
     EXCEL_FORMATS,
+    WORKBOOK_OPTIONS,
     checked_flags,
     neutralize_formula,
     neutralize_text_cells,
@@ -623,14 +624,7 @@ def report_xlsx(report: Report) -> bytes:
     """
     sheets = sheet_names(report)
     buffer = io.BytesIO()
-    # Never turn a string into a formula, a URL or a number: cells are written exactly as typed.
-    options = {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    }
-    with xlsxwriter.Workbook(buffer, options) as workbook:
+    with xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS) as workbook:
         styles: dict[str, Any] = {
             kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
         }
