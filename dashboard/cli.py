@@ -252,13 +252,11 @@ def _cmd_overlap(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Write the report; every report written is an audited export, by the operating-system user."""
-    from dashboard import public
     from dashboard.auth import audit
-    from dashboard.db.load import load_dataset
     from dashboard.db.store import list_uploads
     from dashboard.disclosure import public_threshold
     from dashboard.formatting import format_count
-    from dashboard.report import build_report, export_detail, report_html, report_xlsx, reporting_years
+    from dashboard.report import export_detail, load_report, report_html, report_xlsx, reporting_years
 
     lang = args.report_lang or args.lang
     if not args.out.parent.is_dir():
@@ -278,9 +276,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(t("report.cli_no_compare_data", lang, year=compare, years=available), file=sys.stderr)
         return EXIT_REFUSED
     threshold = None if args.internal else public_threshold()
-    frames = {name: load_dataset(engine, name) for name in public.DATASETS}
-    report = build_report(
-        frames, uploads, year=args.year, compare=compare, regions=args.region, lang=lang, threshold=threshold
+    report = load_report(
+        engine, year=args.year, compare=compare, regions=args.region, lang=lang, threshold=threshold
     )
     if args.format == "html":
         content = report_html(report).encode("utf-8")

@@ -314,19 +314,12 @@ def _enter(engine: sa.Engine, session_id: str, action: str | None) -> User | Non
 def gate(lang: str) -> User | None:
     """Render the login steps until the user is fully in; then return the user, else None.
 
-    Refuses to go further without a sound cookie key and TOTP key (missing, short or sample).
+    A live session costs two indexed reads per run and nothing else. Before any login, the
+    gate refuses to go further without a sound cookie key and TOTP key (missing, short or
+    sample): the first run of every browser session checks them, so the app never starts
+    without them.
     """
-    try:
-        cookie_key = keys.cookie_key()
-        keys.totp_key()
-    except keys.KeyProblem as problem:
-        st.error(problem.message(lang))
-        return None
     engine = data.engine()
-    first = accounts.ensure_first_admin(engine)
-    if first:  # on the server's console, once; never in a browser
-        print(t("login.first_admin", lang, username="admin", password=first), flush=True)
-
     session_id = st.session_state.get(_SESSION)
     if session_id:
         user = _live_user(engine, session_id)
@@ -336,6 +329,15 @@ def gate(lang: str) -> User | None:
         st.session_state[_NOTICE] = "login.session_ended"
         st.session_state[_DELETE_COOKIE] = True
         _clear_state()
+    try:
+        cookie_key = keys.cookie_key()
+        keys.totp_key()
+    except keys.KeyProblem as problem:
+        st.error(problem.message(lang))
+        return None
+    first = accounts.ensure_first_admin(engine)
+    if first:  # on the server's console, once; never in a browser
+        print(t("login.first_admin", lang, username="admin", password=first), flush=True)
     return _Gate(engine, cookie_key, lang).run()
 
 
