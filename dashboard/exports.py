@@ -229,7 +229,7 @@ def flagged_table(
     formats = formats or {}
     columns = []
     for name, marks in found.items():
-        kind = formats.get(name, _default_format(table.schema[name]))
+        kind = column_format(formats, name, table.schema[name])
         show = _DISPLAY.get(kind, lambda value, lang: "" if value is None else str(value))
         values = table.get_column(name).to_list()
         texts = [mark or show(value, lang) for mark, value in zip(marks, values, strict=True)]
@@ -315,6 +315,15 @@ def table_to_csv(
     return (_BOM + data + _LINE_END + notes_text).encode("utf-8")
 
 
+def column_format(formats: Mapping[str, ColumnFormat], name: str, dtype: pl.DataType) -> ColumnFormat:
+    """How column `name` reads: as `formats` says, else by its type.
+
+    >>> column_format({}, "persons", pl.Int64), column_format({"share": "percent"}, "share", pl.Float64)
+    ('count', 'percent')
+    """
+    return formats.get(name) or _default_format(dtype)
+
+
 def _default_format(dtype: pl.DataType) -> ColumnFormat:
     if dtype.is_integer():
         return "count"
@@ -356,9 +365,7 @@ def table_to_xlsx(
         The ``.xlsx`` file. Numbers are stored as numbers (Excel can compute with them), dates
         as dates, text as text (never as a formula), with a frozen, filterable header row.
     """
-    formats = dict(formats or {})
-    found = checked_flags(table, None if flags is None else flags.cells)
-    safe = neutralize_text_cells(table)
+    checked_flags(table, None if flags is None else flags.cells)  # refused before anything is built
     notes = _notes(
         title=title,
         filters=filters or {},
@@ -370,48 +377,70 @@ def table_to_xlsx(
     )
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS) as workbook:
-        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
-        flag_format = workbook.add_format({"align": "right"})  # where the number would stand
-        cell_formats = {
-            kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
-        }
-
+        styles = sheet_styles(workbook)
         sheet = workbook.add_worksheet(_sheet_name(t("charts.export_sheet_data", lang)))
-        for column, (name, original) in enumerate(zip(safe.columns, table.columns, strict=True)):
-            dtype = safe.schema[name]
-            kind = formats.get(original, _default_format(dtype))
-            sheet.write_string(0, column, name, header)
-            width = len(name)
-            marks = found.get(original) or [None] * table.height
-            cells = zip(safe.get_column(name).to_list(), marks, strict=True)
-            for row, (value, mark) in enumerate(cells, start=1):
-                if mark:
-                    sheet.write_string(row, column, mark, flag_format)
-                    continue
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    sheet.write_boolean(row, column, value)
-                elif isinstance(value, int | float | Decimal):
-                    sheet.write_number(row, column, float(value), cell_formats[kind])
-                elif isinstance(value, dt.datetime | dt.date):
-                    sheet.write_datetime(row, column, value, date_format)
-                else:
-                    sheet.write_string(row, column, str(value))
-                width = max(width, len(str(value)))
-            sheet.set_column(column, column, min(max(width, 8) + 2, 60))
-        sheet.freeze_panes(1, 0)
-        if table.width:
-            sheet.autofilter(0, 0, max(table.height, 1), table.width - 1)
+        write_table_sheet(sheet, table, styles, formats=formats, flags=flags)
 
         notes_sheet = workbook.add_worksheet(_sheet_name(t("charts.export_sheet_notes", lang)))
         notes_sheet.set_column(0, 0, 28)
         notes_sheet.set_column(1, 1, 100)
         for row, (label, text) in enumerate(notes):
-            notes_sheet.write_string(row, 0, label, header)
+            notes_sheet.write_string(row, 0, label, styles["header"])
             notes_sheet.write_string(row, 1, text)
     return buffer.getvalue()
+
+
+def sheet_styles(workbook: xlsxwriter.Workbook) -> dict[str, Any]:
+    """The cell formats of a table sheet: one per :data:`ColumnFormat`, and the header's, the
+    dates' and the flags'."""
+    styles: dict[str, Any] = {
+        kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
+    }
+    styles["header"] = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    styles["date"] = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    styles["flag"] = workbook.add_format({"align": "right"})  # where the number would stand
+    return styles
+
+
+def write_table_sheet(
+    sheet: Any,
+    table: pl.DataFrame,
+    styles: Mapping[str, Any],
+    *,
+    formats: Mapping[str, ColumnFormat] | None = None,
+    flags: disclosure.TableFlags | None = None,
+) -> None:
+    """`table` on `sheet` (styles from :func:`sheet_styles`): a header row, then numbers as
+    numbers in their display format, dates as dates, text never read as a formula, and a
+    hidden cell as its flag (``< 5``, ``X``); frozen, filterable header."""
+    formats = formats or {}
+    found = checked_flags(table, None if flags is None else flags.cells)
+    safe = neutralize_text_cells(table)
+    for column, (name, original) in enumerate(zip(safe.columns, table.columns, strict=True)):
+        kind = column_format(formats, original, table.schema[original])
+        sheet.write_string(0, column, name, styles["header"])
+        width = len(name)
+        marks = found.get(original) or [None] * table.height
+        cells = zip(safe.get_column(name).to_list(), marks, strict=True)
+        for row, (value, mark) in enumerate(cells, start=1):
+            if mark:
+                sheet.write_string(row, column, mark, styles["flag"])
+                continue
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(row, column, value)
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(row, column, float(value), styles[kind])
+            elif isinstance(value, dt.datetime | dt.date):
+                sheet.write_datetime(row, column, value, styles["date"])
+            else:
+                sheet.write_string(row, column, str(value))
+            width = max(width, len(str(value)))
+        sheet.set_column(column, column, min(max(width, 8) + 2, 60))
+    sheet.freeze_panes(1, 0)
+    if table.width:
+        sheet.autofilter(0, 0, max(table.height, 1), table.width - 1)
 
 
 def _sheet_name(name: str) -> str:

@@ -31,7 +31,6 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import plotly.io as pio
@@ -43,11 +42,12 @@ from dashboard import disclosure, glossary, public
 from dashboard.charts import ChartSpec, label, unit_label
 # The report writes its sheets exactly as a single table's download does.
 from dashboard.exports import (
-    EXCEL_FORMATS,
     WORKBOOK_OPTIONS,
     checked_flags,
+    column_format,
     neutralize_formula,
-    neutralize_text_cells,
+    sheet_styles,
+    write_table_sheet,
 )
 from dashboard.formatting import (
     Language,
@@ -301,16 +301,6 @@ def _brief_text(value: Any, unit: str, change: bool, lang: Language) -> str:
     return format_change(value, "count", lang=lang) if change else format_count(round(value), lang)
 
 
-def _kind(spec: ChartSpec, name: str, dtype: pl.DataType) -> str:
-    if name in spec.formats:
-        return spec.formats[name]
-    if dtype.is_integer():
-        return "count"
-    if isinstance(dtype, pl.Decimal):
-        return "chf"
-    return "number" if dtype.is_float() else "text"
-
-
 def table_texts(spec: ChartSpec, lang: Language) -> pl.DataFrame:
     """The table of a key message as read: every cell a text, Swiss-formatted or flagged.
 
@@ -332,7 +322,7 @@ def table_texts(spec: ChartSpec, lang: Language) -> pl.DataFrame:
     for name, dtype in table.schema.items():
         values = table.get_column(name).to_list()
         marks = flags.get(name) or [None] * table.height
-        kind = _kind(spec, name, dtype)
+        kind = column_format(spec.formats, name, dtype)
         if dtype == pl.String or kind == "text":
             texts = ["" if value is None else str(value) for value in values]
         elif row_units is not None and kind == "number":
@@ -580,39 +570,6 @@ def _notes_rows(report: Report, sheets: Mapping[str, str]) -> list[tuple[str, st
     return [(neutralize_formula(name), neutralize_formula(text)) for name, text in rows]
 
 
-def _write_table(sheet: Any, spec: ChartSpec, styles: Mapping[str, Any]) -> None:
-    """One message's table, as ``dashboard.exports.table_to_xlsx`` writes a table's sheet."""
-    table = spec.table
-    found = checked_flags(table, None if spec.flags is None else spec.flags.cells)
-    safe = neutralize_text_cells(table)
-    for column, (name, original) in enumerate(zip(safe.columns, table.columns, strict=True)):
-        kind = _kind(spec, original, table.schema[original])
-        sheet.write_string(0, column, name, styles["header"])
-        width = len(name)
-        marks = found.get(original) or [None] * table.height
-        cells = zip(safe.get_column(name).to_list(), marks, strict=True)
-        for row, (value, mark) in enumerate(cells, start=1):
-            if mark:
-                sheet.write_string(row, column, mark, styles["flag"])
-                continue
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                sheet.write_boolean(row, column, value)
-            elif isinstance(value, int | float | Decimal):
-                style = styles[kind if kind in EXCEL_FORMATS else "number"]
-                sheet.write_number(row, column, float(value), style)
-            elif isinstance(value, dt.datetime | dt.date):
-                sheet.write_datetime(row, column, value, styles["date"])
-            else:
-                sheet.write_string(row, column, str(value))
-            width = max(width, len(str(value)))
-        sheet.set_column(column, column, min(max(width, 8) + 2, 60))
-    sheet.freeze_panes(1, 0)
-    if table.width:
-        sheet.autofilter(0, 0, max(table.height, 1), table.width - 1)
-
-
 def report_xlsx(report: Report) -> bytes:
     """The report's tables as one workbook.
 
@@ -625,12 +582,7 @@ def report_xlsx(report: Report) -> bytes:
     sheets = sheet_names(report)
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS) as workbook:
-        styles: dict[str, Any] = {
-            kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()
-        }
-        styles["header"] = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        styles["date"] = workbook.add_format({"num_format": "dd.mm.yyyy"})
-        styles["flag"] = workbook.add_format({"align": "right"})  # where the number would stand
+        styles = sheet_styles(workbook)
         wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
 
         notes = workbook.add_worksheet(_sheet_name(t("report.sheet_notes", report.lang)))
@@ -642,7 +594,9 @@ def report_xlsx(report: Report) -> bytes:
                 notes.write_string(row, 1, text, wrap)
 
         for name, sheet_name in sheets.items():
-            _write_table(workbook.add_worksheet(sheet_name), report.messages[name], styles)
+            spec = report.messages[name]
+            sheet = workbook.add_worksheet(sheet_name)
+            write_table_sheet(sheet, spec.table, styles, formats=spec.formats, flags=spec.flags)
     return buffer.getvalue()
 
 
